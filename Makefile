@@ -1,0 +1,37 @@
+# The README's two commands: `make run` (install, index the seeds, serve) and `make test` (install, run every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INDEX ?= index
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run index test bench clean
+
+install: $(STAMP)
+
+# CPU torch first: a bare `torch` requirement resolved on its own pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+$(INDEX)/CURRENT: | $(STAMP)
+	$(BIN)/announcements index seeds --index $(INDEX)
+
+index: $(STAMP)
+	$(BIN)/announcements index seeds --index $(INDEX)
+
+run: $(STAMP) $(INDEX)/CURRENT
+	$(BIN)/announcements serve --index $(INDEX) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_index_search.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) $(INDEX) .pytest_cache

@@ -1,0 +1,1 @@
+"""Indexer: reads releases, extracts entities, writes one index version (keyword + vector + catalog)."""

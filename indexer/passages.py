@@ -1,0 +1,46 @@
+"""Overlapping passages: MiniLM reads 256 word pieces at most, so a release is embedded as several windows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PASSAGE_WORDS = 160
+PASSAGE_OVERLAP = 40
+
+
+@dataclass(frozen=True)
+class Passage:
+    start: int  # word offsets into body.split()
+    end: int
+    text: str  # what is embedded: the title, then the window
+
+
+def split_passages(
+    title: str, body: str, *, words: int = PASSAGE_WORDS, overlap: int = PASSAGE_OVERLAP
+) -> list[Passage]:
+    """Windows of `words` body words, each overlapping the previous by `overlap`, each prefixed by the title.
+
+    A short last window is moved back to a full window (more overlap) rather than embedded on its own: a
+    10-word tail makes a passage that matches anything, and merging it would exceed the model's window.
+    """
+    if not 0 <= overlap < words:
+        raise ValueError("overlap must be smaller than the window")
+    tokens = body.split()
+    if not tokens:
+        return [Passage(0, 0, title)]
+    step = words - overlap
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(start + words, len(tokens))
+        spans.append((start, end))
+        if end == len(tokens):
+            break
+        start += step
+    if len(spans) > 1 and spans[-1][1] - spans[-1][0] < words // 2:
+        spans[-1] = (len(tokens) - words, len(tokens))
+    return [Passage(s, e, f"{title}\n{' '.join(tokens[s:e])}") for s, e in spans]
+
+
+def passage_words(body: str, start: int, end: int) -> str:
+    """The body text of a stored passage span (whitespace folded)."""
+    return " ".join(body.split()[start:end])

@@ -1,0 +1,1 @@
+"""Search: keyword and semantic retrievers over one index version, fused into one ranking."""

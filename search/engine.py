@@ -1,0 +1,227 @@
+"""One opened index version and the one search function: request in, SearchResult out."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer import layout
+from indexer.catalog import Catalog
+from indexer.embeddings import Embedder, load_embedder
+from indexer.entities import entity_key
+from indexer.keyword_index import open_keyword_index
+from indexer.passages import passage_words
+from indexer.vector_index import PassageMap, read_vector_index
+from search.facets import FacetCounter
+from search.fusion import RRF_K, reciprocal_rank_fusion
+from search.hits import Hit, SearchRequest, SearchResult
+from search.keyword import KeywordRetriever
+from search.semantic import SemanticRetriever
+from search.snippets import keyword_snippet, plain_snippet
+
+SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
+
+
+class IndexMismatch(RuntimeError):
+    """The parts of an index version disagree, or the index was built with another model."""
+
+
+def _to_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+class Engine:
+    """Everything a query needs from one immutable index version, opened once and shared by requests."""
+
+    def __init__(self, version_dir: Path, *, embedder: Embedder | None = None) -> None:
+        self.version_dir = version_dir
+        self.manifest = layout.read_json(version_dir / layout.MANIFEST)
+        if self.manifest.get("format") != layout.FORMAT_VERSION:
+            raise IndexMismatch(
+                f"index format {self.manifest.get('format')} at {version_dir} is not {layout.FORMAT_VERSION}; rebuild it"
+            )
+        if embedder is not None and embedder.name != self.manifest["embedding_model"]:
+            raise IndexMismatch(
+                f"the index was built with embedding model {self.manifest['embedding_model']!r}, "
+                f"not {embedder.name!r}; query with the same model or rebuild the index"
+            )
+        self._embedder = embedder
+        self.catalog = Catalog.load(version_dir / layout.CATALOG)
+        self.keyword = KeywordRetriever(open_keyword_index(version_dir / layout.KEYWORD_DIR))
+        passages = PassageMap.load(version_dir / layout.PASSAGES)
+        self.semantic = SemanticRetriever(read_vector_index(version_dir / layout.VECTORS), passages)
+        self.release_ids: list[str] = [str(r) for r in passages.release_ids]
+        self.ordinal_of = {rid: i for i, rid in enumerate(self.release_ids)}
+        self.docnum_of = {rid: d for d, rid in enumerate(self.keyword.ids_by_docnum)}
+        if set(self.ordinal_of) != set(self.docnum_of) or set(self.ordinal_of) != set(self.catalog.releases):
+            raise IndexMismatch(f"keyword index, vector index and catalog disagree on release ids in {version_dir}")
+        # docnum -> ordinal, and each release's date as a sortable day number (0 = no date).
+        self._ordinal_by_docnum = np.array([self.ordinal_of[r] for r in self.keyword.ids_by_docnum], dtype=np.int64)
+        self._day = np.zeros(len(self.release_ids), dtype=np.int64)
+        for docnum, ordinal in enumerate(self._ordinal_by_docnum):
+            day = self.keyword.date(docnum)
+            self._day[ordinal] = day.toordinal() if day else 0
+        self.facet_counter = FacetCounter(self.catalog, self.release_ids)
+
+    @classmethod
+    def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
+        return cls(layout.current_version(Path(index_dir)), embedder=embedder)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.manifest["embedding_model"])
+        return self._embedder
+
+    @property
+    def size(self) -> int:
+        return len(self.release_ids)
+
+    # -- search -------------------------------------------------------------------------------------------------
+
+    def _allowed(self, request: SearchRequest) -> np.ndarray | None:
+        """Release ordinals that pass the filters (None = no filter)."""
+        if not request.entities and not request.date_from and not request.date_to:
+            return None
+        groups: dict[str, list[str]] = {}
+        for f in request.entities:
+            info = self.catalog.lookup(f.type, f.name)
+            # An unknown name (or one of another type) contributes no key: alone in its group it matches nothing.
+            groups.setdefault(f.type, []).extend([info.key] if info else [])
+        docnums = self.keyword.filter_docnums(groups.values(), request.date_from, request.date_to)
+        return np.sort(self._ordinal_by_docnum[list(docnums)]) if docnums else np.zeros(0, dtype=np.int64)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        allowed = self._allowed(request)
+        warnings: list[str] = []
+        keyword_run: list[tuple[int, float]] = []  # (ordinal, bm25)
+        semantic_run: list[tuple[int, float, int]] = []  # (ordinal, similarity, passage)
+        kq: wq.Query | None = None
+        if request.q and request.mode in ("keyword", "hybrid"):
+            kq = self.keyword.parse(request.q)
+            docnum_filter = None if allowed is None else set(
+                np.flatnonzero(np.isin(self._ordinal_by_docnum, allowed)).tolist())
+            keyword_run = [(int(self._ordinal_by_docnum[d]), s) for d, s in self.keyword.search(kq, docnum_filter)]
+            if kq is wq.NullQuery:
+                warnings.append("the query has no searchable words for keyword search (only stop words?)")
+        if request.q and request.mode in ("semantic", "hybrid"):
+            vector = self.embedder.encode([request.q])[0]
+            semantic_run = [(h.ordinal, h.similarity, h.passage)
+                            for h in self.semantic.search(vector, SEMANTIC_DEPTH, allowed)]
+
+        if not request.q:
+            ordinals = allowed if allowed is not None else np.arange(self.size)
+            scored = [(int(o), 0.0) for o in ordinals]
+            request_sort = "date"
+        elif request.mode == "keyword":
+            scored, request_sort = keyword_run, request.sort
+        elif request.mode == "semantic":
+            scored, request_sort = [(o, s) for o, s, _ in semantic_run], request.sort
+        else:
+            scored = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _, _ in semantic_run]],
+                                            rrf_k=RRF_K)
+            request_sort = request.sort
+        if request_sort == "date":
+            # Newest first; undated releases last; ties keep relevance order (sort is stable).
+            scored = sorted(scored, key=lambda item: -self._day[item[0]] if self._day[item[0]] else 1)
+
+        ordinals = np.array([o for o, _ in scored], dtype=np.int64)
+        facets = self.facet_counter.count(ordinals, request.entities, self.catalog)
+        page = scored[request.offset : request.offset + request.limit]
+        keyword_rank = {o: (r, s) for r, (o, s) in enumerate(keyword_run, start=1)}
+        semantic_rank = {o: (r, s, p) for r, (o, s, p) in enumerate(semantic_run, start=1)}
+        hits = [self._hit(o, score, kq, keyword_rank, semantic_rank, request.explain) for o, score in page]
+        scope = {
+            "releases": len(scored),
+            "counted": "every release in the result list (total), not just this page",
+            "keyword_matches": len(keyword_run),
+            "semantic_candidates": len(semantic_run),
+            "semantic_depth": SEMANTIC_DEPTH,
+        }
+        return SearchResult(request, len(scored), hits, facets, scope,
+                            (time.perf_counter() - started) * 1000, warnings)
+
+    def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict,
+             explain: bool) -> Hit:
+        rid = self.release_ids[ordinal]
+        stored = self.keyword.stored(self.docnum_of[rid])
+        body = stored.get("body", "")
+        snippet = None
+        if ordinal in keyword_rank and kq is not None:
+            snippet = keyword_snippet(body, self.keyword.terms(kq, "body"),
+                                      self.keyword.searcher().schema["body"].analyzer)
+        if snippet is None and ordinal in semantic_rank:
+            passage = semantic_rank[ordinal][2]
+            p = self.semantic.passages
+            snippet = plain_snippet(passage_words(body, int(p.passage_start[passage]), int(p.passage_end[passage])))
+        hit = Hit(
+            id=rid,
+            title=stored.get("title", ""),
+            date=_to_date(stored.get("date")),
+            source=stored.get("source", ""),
+            url=stored.get("url", ""),
+            score=score,
+            snippet=snippet if snippet is not None else plain_snippet(body),
+            entities=self.catalog.names_by_type(rid),
+        )
+        if explain:
+            k, s = keyword_rank.get(ordinal), semantic_rank.get(ordinal)
+            hit.explain = {
+                "keyword": {"rank": k[0], "score": round(k[1], 6)} if k else None,
+                "semantic": {"rank": s[0], "similarity": round(s[1], 6), "passage": s[2]} if s else None,
+                "fusion": {"method": "rrf", "rrf_k": RRF_K,
+                           "formula": "sum over lists of 1/(rrf_k + rank)", "score": round(score, 6)},
+            }
+        return hit
+
+    # -- lookups ------------------------------------------------------------------------------------------------
+
+    def release(self, release_id: str) -> dict[str, Any] | None:
+        """The release with its body and entities, or None."""
+        docnum = self.docnum_of.get(release_id)
+        if docnum is None:
+            return None
+        stored = self.keyword.stored(docnum)
+        record = self.catalog.releases[release_id]
+        date = _to_date(stored.get("date"))
+        return {
+            "id": release_id,
+            "title": stored.get("title", ""),
+            "date": date.isoformat() if date else None,
+            "source": stored.get("source", ""),
+            "url": stored.get("url", ""),
+            "body": stored.get("body", ""),
+            "entities": self.catalog.names_by_type(release_id),
+            "dates": list(record.dates),
+            "money": list(record.money),
+        }
+
+    def entities(self, type_: str | None = None, q: str = "", limit: int = 50) -> list[dict[str, Any]]:
+        """Entities of a type whose name contains `q` (case-insensitive), most releases first."""
+        needle = entity_key(q) if q else ""
+        found = [e for e in self.catalog.entities.values()
+                 if (type_ is None or e.type == type_) and needle in e.key]
+        found.sort(key=lambda e: (not e.key.startswith(needle), -e.releases, e.name.casefold()))
+        return [{"name": e.name, "type": e.type, "releases": e.releases} for e in found[:limit]]
+
+    def entity(self, type_: str, name: str) -> dict[str, Any] | None:
+        info = self.catalog.lookup(type_, name)
+        if info is None:
+            return None
+        docnums = self.keyword.filter_docnums([[info.key]], None, None)
+        ordinals = sorted((int(self._ordinal_by_docnum[d]) for d in docnums), key=lambda o: -self._day[o])
+        return {
+            "name": info.name,
+            "type": info.type,
+            "votes": info.votes,
+            "releases": len(ordinals),
+            "release_ids": [self.release_ids[o] for o in ordinals],
+        }
+

@@ -1,0 +1,101 @@
+"""The types that cross the search boundary: one request in, one result out (the same shape for JSON, HTML, CLI)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+MODES = ("hybrid", "keyword", "semantic")
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    type: str
+    name: str
+
+    def param(self) -> str:
+        return f"{self.type}:{self.name}"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    mode: str = "hybrid"
+    limit: int = 10
+    offset: int = 0
+    entities: tuple[EntityFilter, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    explain: bool = False
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: dt.date | None
+    source: str
+    url: str
+    score: float
+    snippet: str  # HTML: escaped text, matches wrapped in <mark>
+    entities: dict[str, list[str]]
+    explain: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "url": self.url,
+            "score": round(self.score, 6),
+            "snippet": self.snippet,
+            "entities": self.entities,
+        }
+        if self.explain is not None:
+            out["explain"] = self.explain
+        return out
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    facet_scope: dict[str, Any]
+    took_ms: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.request
+        return {
+            "query": r.q,
+            "mode": r.mode,
+            "sort": r.sort,
+            "filters": {
+                "entity": [f.param() for f in r.entities],
+                "date_from": r.date_from.isoformat() if r.date_from else None,
+                "date_to": r.date_to.isoformat() if r.date_to else None,
+            },
+            "total": self.total,
+            "offset": r.offset,
+            "limit": r.limit,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": {
+                t: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+                for t, values in self.facets.items()
+            },
+            "facet_scope": self.facet_scope,
+            "warnings": self.warnings,
+            "took_ms": round(self.took_ms, 2),
+        }

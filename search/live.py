@@ -1,0 +1,37 @@
+"""The live index: hands out the Engine of the currently published version, switching when a new one appears.
+
+A request keeps the Engine it was given, so a rebuild never changes an index under a running query.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from indexer import layout
+from indexer.embeddings import Embedder
+from search.engine import Engine
+
+
+class LiveIndex:
+    def __init__(self, index_dir: str | Path, *, embedder: Embedder | None = None, check_seconds: float = 1.0) -> None:
+        self.index_dir = Path(index_dir)
+        self._embedder = embedder
+        self._check_seconds = check_seconds
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._checked = 0.0
+
+    def engine(self) -> Engine:
+        """The Engine of the live version (raises layout.IndexNotFound when there is none)."""
+        now = time.monotonic()
+        engine = self._engine
+        if engine is not None and now - self._checked < self._check_seconds:
+            return engine
+        with self._lock:
+            version = layout.current_version(self.index_dir)
+            if self._engine is None or self._engine.version_dir != version:
+                self._engine = Engine(version, embedder=self._embedder or
+                                      (self._engine.embedder if self._engine else None))
+            self._checked = now
+            return self._engine

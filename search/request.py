@@ -1,0 +1,118 @@
+"""Turn query parameters (HTTP or CLI) into a validated SearchRequest, or a RequestError that says what to send."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Mapping, Sequence
+
+from indexer.entities import ENTITY_TYPES
+from search.hits import MODES, SORTS, EntityFilter, SearchRequest
+
+MAX_QUERY_CHARS = 1000
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+MAX_ENTITY_FILTERS = 20
+# Parameter name -> help text; also the list of known parameters (unknown ones are an error, not silently ignored).
+PARAMETERS: dict[str, str] = {
+    "q": f"the query text (at most {MAX_QUERY_CHARS} characters); empty lists releases newest first",
+    "mode": "one of " + ", ".join(MODES),
+    "limit": f"hits per page, 1 to {MAX_LIMIT}",
+    "offset": f"hits to skip, 0 to {MAX_OFFSET}",
+    "entity": "TYPE:NAME with TYPE one of " + ", ".join(ENTITY_TYPES) + "; repeatable (same type: OR, types: AND)",
+    "date_from": "earliest release date, YYYY-MM-DD",
+    "date_to": "latest release date, YYYY-MM-DD",
+    "sort": "one of " + ", ".join(SORTS),
+    "explain": "1 to explain every score",
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class RequestError(ValueError):
+    """A bad parameter; the message says what to send instead."""
+
+
+def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
+    values = params.get(name) or []
+    if len(values) > 1:
+        raise RequestError(f"'{name}' was given {len(values)} times; send it once ({PARAMETERS[name]})")
+    return values[0] if values else None
+
+
+def _integer(params: Mapping[str, Sequence[str]], name: str, default: int, low: int, high: int) -> int:
+    raw = _one(params, name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise RequestError(f"'{name}' must be a whole number: {PARAMETERS[name]} (got {raw[:40]!r})") from None
+    if not low <= value <= high:
+        raise RequestError(f"'{name}' must be from {low} to {high} (got {value})")
+    return value
+
+
+def _choice(params: Mapping[str, Sequence[str]], name: str, choices: Sequence[str], default: str) -> str:
+    raw = _one(params, name)
+    if raw is None or raw == "":
+        return default
+    if raw not in choices:
+        raise RequestError(f"'{name}' must be one of {', '.join(choices)} (got {raw[:40]!r})")
+    return raw
+
+
+def _date(params: Mapping[str, Sequence[str]], name: str) -> dt.date | None:
+    raw = _one(params, name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise RequestError(f"'{name}' must be a date as YYYY-MM-DD, e.g. 2023-06-26 (got {raw[:40]!r})") from None
+
+
+def parse_entity(raw: str) -> EntityFilter:
+    """'org:SITC' -> EntityFilter('org', 'SITC')."""
+    type_, sep, name = raw.partition(":")
+    type_, name = type_.strip().lower(), " ".join(name.split())
+    if not sep or type_ not in ENTITY_TYPES or not name:
+        raise RequestError(
+            f"'entity' must be TYPE:NAME with TYPE one of {', '.join(ENTITY_TYPES)}, e.g. org:SITC (got {raw[:60]!r})"
+        )
+    if len(name) > 200:
+        raise RequestError("'entity' names are at most 200 characters")
+    return EntityFilter(type_, name)
+
+
+def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterable[str] = ()) -> SearchRequest:
+    """Validate every parameter; raise RequestError naming the first bad one."""
+    unknown = sorted(set(params) - set(PARAMETERS) - set(allow_unknown))
+    if unknown:
+        raise RequestError(
+            f"unknown parameter {unknown[0]!r}; known parameters: {', '.join(PARAMETERS)}"
+        )
+    q = _one(params, "q") or ""
+    if len(q) > MAX_QUERY_CHARS:
+        raise RequestError(f"'q' is {len(q)} characters; send at most {MAX_QUERY_CHARS}")
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in q):
+        raise RequestError("'q' contains control characters; send plain text")
+    entity_values = params.get("entity") or []
+    if len(entity_values) > MAX_ENTITY_FILTERS:
+        raise RequestError(f"at most {MAX_ENTITY_FILTERS} 'entity' filters per request")
+    entities = tuple(dict.fromkeys(parse_entity(v) for v in entity_values if v.strip()))
+    date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
+    if date_from and date_to and date_from > date_to:
+        raise RequestError(f"'date_from' ({date_from}) is after 'date_to' ({date_to}); swap them")
+    explain_raw = (_one(params, "explain") or "").strip().lower()
+    if explain_raw not in _TRUE | _FALSE:
+        raise RequestError(f"'explain' must be 1 or 0 (got {explain_raw[:20]!r})")
+    return SearchRequest(
+        q=" ".join(q.split()),
+        mode=_choice(params, "mode", MODES, "hybrid"),
+        limit=_integer(params, "limit", 10, 1, MAX_LIMIT),
+        offset=_integer(params, "offset", 0, 0, MAX_OFFSET),
+        entities=entities,
+        date_from=date_from,
+        date_to=date_to,
+        sort=_choice(params, "sort", SORTS, "relevance"),
+        explain=explain_raw in _TRUE,
+    )

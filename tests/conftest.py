@@ -1,0 +1,74 @@
+"""Session-wide fixtures: each real model is loaded once per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+PRESS_RELEASES = SHARED_DATA / "press-releases" / "press_releases.jsonl.gz"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The real spaCy pipeline (NER only), loaded once."""
+    from indexer.entities import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real embedding model (packaged all-MiniLM-L6-v2), loaded once."""
+    from indexer.embeddings import load_embedder
+
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, nlp, embedder) -> Path:
+    """An index of the two seed releases, built once with the real pipeline."""
+    from indexer.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build_index([SEEDS], index_dir, nlp=nlp, embedder=embedder, progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_index, embedder):
+    from search.engine import Engine
+
+    return Engine.open(seed_index, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory) -> Path:
+    """The first 300 real press releases, copied at test time (the data is never committed)."""
+    import gzip
+
+    if not PRESS_RELEASES.exists():
+        pytest.skip(f"real corpus not found at {PRESS_RELEASES}")
+    path = tmp_path_factory.mktemp("sample") / "sample.jsonl"
+    with gzip.open(PRESS_RELEASES, "rt", encoding="utf-8") as src, open(path, "w", encoding="utf-8") as dst:
+        for _, line in zip(range(300), src):
+            dst.write(line)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, sample_corpus, nlp, embedder) -> Path:
+    from indexer.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("sample-index")
+    build_index([sample_corpus], index_dir, nlp=nlp, embedder=embedder, progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def sample_engine(sample_index, embedder):
+    from search.engine import Engine
+
+    return Engine.open(sample_index, embedder=embedder)

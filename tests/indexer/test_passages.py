@@ -1,0 +1,27 @@
+import pytest
+
+from indexer.passages import passage_words, split_passages
+
+
+def body(n):
+    return " ".join(f"w{i}" for i in range(n))
+
+
+def test_windows_overlap_and_carry_the_title():
+    ps = split_passages("Title", body(300), words=160, overlap=40)
+    assert [(p.start, p.end) for p in ps] == [(0, 160), (120, 280), (140, 300)]
+    assert all(p.text.startswith("Title\n") for p in ps)
+    assert passage_words(body(300), 120, 122) == "w120 w121"
+
+
+def test_short_tail_is_moved_back_not_left_alone():
+    ps = split_passages("T", body(170), words=160, overlap=40)
+    assert [(p.start, p.end) for p in ps] == [(0, 160), (10, 170)]
+    assert all(p.end - p.start <= 160 for p in ps)
+
+
+def test_short_and_empty_bodies():
+    assert [(p.start, p.end) for p in split_passages("T", body(20))] == [(0, 20)]
+    assert [(p.start, p.end, p.text) for p in split_passages("T", "")] == [(0, 0, "T")]
+    with pytest.raises(ValueError):
+        split_passages("T", "x", words=10, overlap=10)

@@ -1,0 +1,126 @@
+"""The whole engine on the two seed releases, built with the real NER and embedding models."""
+import datetime as dt
+
+import pytest
+
+from search.hits import EntityFilter, SearchRequest
+
+PORTS = "004_adb0e8ee3c5d47dd"  # SITC, Hisense and Qingdao Port
+CIMC = "000_1afde4e98ac703ce"  # CIMC and Yunnan Provincial Government
+
+
+def facet(result, type_):
+    return {v.value: v.count for v in result.facets[type_]}
+
+
+def test_hybrid_ranks_the_port_agreement_first_and_returns_both(seed_engine):
+    result = seed_engine.search(SearchRequest(q="agreements involving ports"))
+    assert [h.id for h in result.hits] == [PORTS, CIMC]
+    assert result.total == 2
+    assert result.hits[0].title.startswith("The strategic agreement is signed by SITC, Hisense and Qingdao Port")
+    assert result.hits[0].date == dt.date(2023, 6, 26)
+    assert result.hits[1].date is None  # the CIMC release names no year: no invented date
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic"])
+def test_each_retriever_alone_finds_the_port_agreement_first(seed_engine, mode):
+    result = seed_engine.search(SearchRequest(q="agreements involving ports", mode=mode))
+    assert result.hits[0].id == PORTS
+
+
+def test_entity_filter_leaves_only_cimc_with_exact_facet_counts(seed_engine):
+    result = seed_engine.search(SearchRequest(q="agreements involving ports", entities=(EntityFilter("org", "CIMC"),)))
+    assert [h.id for h in result.hits] == [CIMC]
+    assert result.total == 1
+    orgs = facet(result, "org")
+    assert orgs["CIMC"] == 1 and orgs["CIMC Wetrans"] == 1
+    assert "SITC" not in orgs and "Hisense" not in orgs and "Qingdao Port" not in orgs
+    assert [v.value for v in result.facets["org"] if v.selected] == ["CIMC"]
+    assert set(facet(result, "facility")) == {"China-Laos Railway", "Mohan Port"}
+    assert result.facet_scope["releases"] == 1
+
+
+def test_facets_count_the_whole_match_set_and_types_are_resolved(seed_engine):
+    result = seed_engine.search(SearchRequest(q="agreements involving ports", limit=1))
+    assert len(result.hits) == 1 and result.total == 2
+    orgs = facet(result, "org")
+    assert {"SITC", "Hisense", "CIMC", "Qingdao Port"} <= set(orgs)
+    assert orgs["SITC"] == 1 and orgs["CIMC"] == 1
+    assert "Hisense" not in facet(result, "person")
+    assert {"Gao Xiang", "Lai Zhiyong"} <= set(facet(result, "person"))
+    for values in result.facets.values():
+        for v in values:
+            assert v.value not in {"Board", "Party"}
+            assert v.value.count("(") == v.value.count(")")
+
+
+def test_filters_by_type_value_or_and_across_types(seed_engine):
+    either = seed_engine.search(SearchRequest(entities=(EntityFilter("org", "CIMC"), EntityFilter("org", "SITC"))))
+    assert {h.id for h in either.hits} == {PORTS, CIMC}
+    both = seed_engine.search(SearchRequest(entities=(EntityFilter("org", "SITC"), EntityFilter("person", "Gao Xiang"))))
+    assert both.total == 0 and both.hits == []
+    case_insensitive = seed_engine.search(SearchRequest(entities=(EntityFilter("org", "sitc"),)))
+    assert [h.id for h in case_insensitive.hits] == [PORTS]
+    wrong_type = seed_engine.search(SearchRequest(entities=(EntityFilter("person", "Hisense"),)))
+    assert wrong_type.total == 0
+    unknown = seed_engine.search(SearchRequest(q="agreement", entities=(EntityFilter("org", "Nobody Inc."),)))
+    assert unknown.total == 0
+
+
+def test_date_filter_excludes_undated_and_out_of_range(seed_engine):
+    in_range = seed_engine.search(SearchRequest(q="agreement", date_from=dt.date(2023, 6, 1), date_to=dt.date(2023, 6, 30)))
+    assert [h.id for h in in_range.hits] == [PORTS]
+    after = seed_engine.search(SearchRequest(q="agreement", date_from=dt.date(2023, 6, 27)))
+    assert after.total == 0
+
+
+def test_empty_query_browses_newest_first(seed_engine):
+    result = seed_engine.search(SearchRequest())
+    assert [h.id for h in result.hits] == [PORTS, CIMC]  # dated before undated
+    assert result.total == 2
+
+
+def test_keyword_snippet_marks_matches_and_semantic_hit_gets_its_passage(seed_engine):
+    result = seed_engine.search(SearchRequest(q="Hisense", mode="keyword"))
+    assert [h.id for h in result.hits] == [PORTS]  # the CIMC release never says Hisense
+    assert '<mark class="hl term0">Hisense</mark>' in result.hits[0].snippet
+    semantic = seed_engine.search(SearchRequest(q="railway logistics in Laos", mode="semantic"))
+    top = semantic.hits[0]
+    assert top.id == CIMC and "<mark" not in top.snippet and "China-Laos Railway" in top.snippet
+
+
+def test_explain_gives_ranks_scores_and_similarities(seed_engine):
+    result = seed_engine.search(SearchRequest(q="Hisense port", explain=True))
+    first = result.hits[0].explain
+    assert first["keyword"]["rank"] == 1 and first["keyword"]["score"] > 0
+    assert first["semantic"]["rank"] >= 1 and -1 <= first["semantic"]["similarity"] <= 1
+    assert first["fusion"]["rrf_k"] == 60
+    expected = 1 / (60 + first["keyword"]["rank"]) + 1 / (60 + first["semantic"]["rank"])
+    assert result.hits[0].score == pytest.approx(expected)
+    assert seed_engine.search(SearchRequest(q="Hisense")).hits[0].explain is None
+
+
+def test_pagination_and_sort_by_date(seed_engine):
+    page2 = seed_engine.search(SearchRequest(q="agreement", limit=1, offset=1))
+    assert page2.total == 2 and len(page2.hits) == 1
+    first = seed_engine.search(SearchRequest(q="agreement", limit=1)).hits[0]
+    assert page2.hits[0].id != first.id
+    by_date = seed_engine.search(SearchRequest(q="agreement", sort="date"))
+    assert [h.id for h in by_date.hits] == [PORTS, CIMC]
+
+
+def test_stop_words_only_warns_in_keyword_mode(seed_engine):
+    result = seed_engine.search(SearchRequest(q="the of and", mode="keyword"))
+    assert result.total == 0 and result.warnings
+
+
+def test_release_and_entity_lookups(seed_engine):
+    release = seed_engine.release(PORTS)
+    assert release["body"].startswith("On June 19, SITC, Hisense and Qingdao Port signed")
+    assert "SITC" in release["entities"]["org"] and release["date"] == "2023-06-26"
+    assert seed_engine.release("nope") is None
+    entity = seed_engine.entity("org", "cimc")
+    assert entity["name"] == "CIMC" and entity["release_ids"] == [CIMC]
+    assert seed_engine.entity("person", "CIMC") is None
+    names = [e["name"] for e in seed_engine.entities("org", "qing")]
+    assert "Qingdao Port" in names and "CIMC" not in names

@@ -1,0 +1,64 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.hits import EntityFilter
+from search.request import MAX_QUERY_CHARS, PARAMETERS, RequestError, parse_request
+
+
+def parse(**params):
+    return parse_request({k: v if isinstance(v, list) else [v] for k, v in params.items()})
+
+
+def test_defaults_and_full_request():
+    r = parse_request({})
+    assert (r.q, r.mode, r.limit, r.offset, r.sort, r.explain, r.entities) == ("", "hybrid", 10, 0, "relevance", False, ())
+    r = parse(q="  ports   deals ", mode="keyword", limit="5", offset="10", entity=["org:SITC", "place: Qingdao "],
+              date_from="2023-01-01", date_to="2023-12-31", sort="date", explain="1")
+    assert r.q == "ports deals"
+    assert r.entities == (EntityFilter("org", "SITC"), EntityFilter("place", "Qingdao"))
+    assert (r.mode, r.limit, r.offset, r.sort, r.explain) == ("keyword", 5, 10, "date", True)
+    assert (r.date_from, r.date_to) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"limit": "-1"}, "'limit' must be from 1 to 100 (got -1)"),
+        ({"limit": "1000000"}, "'limit' must be from 1 to 100 (got 1000000)"),
+        ({"limit": "ten"}, "'limit' must be a whole number"),
+        ({"offset": "99999999"}, "'offset' must be from 0 to 10000"),
+        ({"mode": "fuzzy"}, "'mode' must be one of hybrid, keyword, semantic (got 'fuzzy')"),
+        ({"sort": "popularity"}, "'sort' must be one of relevance, date"),
+        ({"date_from": "2023-13-01"}, "'date_from' must be a date as YYYY-MM-DD"),
+        ({"date_from": "2024-01-01", "date_to": "2023-01-01"}, "'date_from' (2024-01-01) is after 'date_to' (2023-01-01)"),
+        ({"entity": "SITC"}, "'entity' must be TYPE:NAME with TYPE one of org, person, place, facility"),
+        ({"entity": "company:SITC"}, "'entity' must be TYPE:NAME"),
+        ({"entity": "org:"}, "'entity' must be TYPE:NAME"),
+        ({"q": "x" * (MAX_QUERY_CHARS + 1)}, f"send at most {MAX_QUERY_CHARS}"),
+        ({"q": "a\x00b"}, "control characters"),
+        ({"colour": "red"}, "unknown parameter 'colour'; known parameters: q, mode"),
+        ({"explain": "maybe"}, "'explain' must be 1 or 0"),
+        ({"mode": ["keyword", "semantic"]}, "'mode' was given 2 times"),
+    ],
+)
+def test_bad_parameters_say_what_to_send(params, message):
+    with pytest.raises(RequestError) as err:
+        parse(**params)
+    assert message in str(err.value)
+
+
+def test_every_parameter_has_help():
+    assert set(PARAMETERS) == {"q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain"}
+    assert all(PARAMETERS.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(PARAMETERS) + ["zzz"]), st.lists(st.text(max_size=30), max_size=3)))
+def test_any_input_is_a_request_or_a_request_error(params):
+    try:
+        parse_request(params)
+    except RequestError as exc:
+        assert str(exc)

@@ -1,0 +1,1 @@
+"""Web: the Flask app (JSON API and HTML pages) and the `announcements` command line."""

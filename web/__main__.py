@@ -1,0 +1,3 @@
+from web.cli import serve_command
+
+serve_command()

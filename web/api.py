@@ -1,0 +1,79 @@
+"""The JSON API: /api/search, /api/releases/<id>, /api/entities, /healthz, /api/openapi.json."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from indexer.entities import ENTITY_TYPES
+from search.request import PARAMETERS, RequestError, parse_request
+from web.app import engine, error_response
+from web.openapi import openapi_spec
+
+api = Blueprint("api", __name__)
+MAX_ENTITY_LIST = 200
+
+
+@api.errorhandler(RequestError)
+def _bad_request(exc: RequestError):
+    return error_response(400, str(exc))
+
+
+@api.get("/api/search")
+def search():
+    req = parse_request(request.args.to_dict(flat=False))
+    return jsonify(engine().search(req).to_json())
+
+
+@api.get("/api/releases/<path:release_id>")
+def release(release_id: str):
+    found = engine().release(release_id)
+    if found is None:
+        return error_response(404, f"no release with id {release_id!r}")
+    return jsonify(found)
+
+
+@api.get("/api/entities")
+def entities():
+    args = request.args
+    unknown = sorted(set(args) - {"type", "q", "limit"})
+    if unknown:
+        raise RequestError(f"unknown parameter {unknown[0]!r}; known parameters: type, q, limit")
+    type_ = args.get("type") or None
+    if type_ is not None and type_ not in ENTITY_TYPES:
+        raise RequestError(f"'type' must be one of {', '.join(ENTITY_TYPES)} (got {type_[:40]!r})")
+    try:
+        limit = int(args.get("limit", "50"))
+    except ValueError:
+        raise RequestError(f"'limit' must be a whole number from 1 to {MAX_ENTITY_LIST}") from None
+    if not 1 <= limit <= MAX_ENTITY_LIST:
+        raise RequestError(f"'limit' must be from 1 to {MAX_ENTITY_LIST} (got {limit})")
+    q = args.get("q", "")
+    if len(q) > 200:
+        raise RequestError("'q' is at most 200 characters")
+    return jsonify({"type": type_, "q": q, "entities": engine().entities(type_, q, limit)})
+
+
+@api.get("/api/entities/<type_>/<path:name>")
+def entity(type_: str, name: str):
+    if type_ not in ENTITY_TYPES:
+        return error_response(404, f"no entity type {type_!r}; types: {', '.join(ENTITY_TYPES)}")
+    found = engine().entity(type_, name)
+    if found is None:
+        return error_response(404, f"no {type_} named {name!r}")
+    return jsonify(found)
+
+
+@api.get("/healthz")
+def healthz():
+    eng = engine()
+    return jsonify({
+        "status": "ok",
+        "version": eng.version_dir.name,
+        "releases": eng.size,
+        "embedding_model": eng.manifest["embedding_model"],
+        "created": eng.manifest["created"],
+    })
+
+
+@api.get("/api/openapi.json")
+def openapi():
+    return jsonify(openapi_spec(PARAMETERS))

@@ -1,0 +1,74 @@
+"""The Flask application factory: no module-level app, no global state."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.layout import IndexNotFound, resolve_index_dir
+from search.engine import Engine
+from search.live import LiveIndex
+
+log = logging.getLogger(__name__)
+EXTENSION = "announcements"
+MAX_CONTENT_LENGTH = 64 * 1024  # the API reads no bodies today; refuse big ones early
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Config keys: INDEX_DIR (else $ANNOUNCEMENTS_INDEX, else ./index), EMBEDDER (a loaded Embedder to share),
+    INDEX_CHECK_SECONDS (how often to look for a newly published version)."""
+    app = Flask(__name__)
+    app.config.update(INDEX_DIR=None, EMBEDDER=None, INDEX_CHECK_SECONDS=1.0, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    app.extensions[EXTENSION] = LiveIndex(
+        resolve_index_dir(app.config["INDEX_DIR"]),
+        embedder=app.config["EMBEDDER"],
+        check_seconds=app.config["INDEX_CHECK_SECONDS"],
+    )
+
+    from web.api import api
+    from web.pages import pages
+
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(IndexNotFound, _no_index)
+    app.register_error_handler(Exception, _server_error)
+    return app
+
+
+def engine() -> Engine:
+    """The Engine of the live index version, for this request."""
+    return current_app.extensions[EXTENSION].engine()
+
+
+def index_dir() -> Path:
+    return current_app.extensions[EXTENSION].index_dir
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str):
+    """The one error shape: JSON envelope under /api, a readable page elsewhere."""
+    if wants_json():
+        return jsonify({"error": {"status": status, "message": message}}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _http_error(exc: HTTPException):
+    return error_response(exc.code or 500, exc.description or exc.name)
+
+
+def _no_index(exc: IndexNotFound):
+    return error_response(503, str(exc))
+
+
+def _server_error(exc: Exception):
+    log.exception("unhandled error on %s", request.path)
+    return error_response(500, "internal error; the server log has the details")

@@ -1,0 +1,59 @@
+"""The OpenAPI description, built from the parameter registry so that docs cannot drift from the code."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from indexer.entities import ENTITY_TYPES
+from search.hits import MODES, SORTS
+
+_ERROR = {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _param(name: str, help_text: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if name in ("limit", "offset"):
+        schema = {"type": "integer"}
+    elif name == "mode":
+        schema = {"type": "string", "enum": list(MODES), "default": "hybrid"}
+    elif name == "sort":
+        schema = {"type": "string", "enum": list(SORTS), "default": "relevance"}
+    elif name in ("date_from", "date_to"):
+        schema = {"type": "string", "format": "date"}
+    elif name == "entity":
+        return {"name": name, "in": "query", "description": help_text, "style": "form", "explode": True,
+                "schema": {"type": "array", "items": {"type": "string"}}}
+    return {"name": name, "in": "query", "description": help_text, "schema": schema}
+
+
+def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
+    ok = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Announcements Search", "version": "1"},
+        "paths": {
+            "/api/search": {"get": {"summary": "Hybrid search with entity facets",
+                                    "parameters": [_param(n, h) for n, h in parameters.items()],
+                                    "responses": {"200": ok, "400": _ERROR}}},
+            "/api/releases/{id}": {"get": {"summary": "One release with its body and entities",
+                                           "parameters": [{"name": "id", "in": "path", "required": True,
+                                                           "schema": {"type": "string"}}],
+                                           "responses": {"200": ok, "404": _ERROR}}},
+            "/api/entities": {"get": {"summary": "Entities by type and name",
+                                      "parameters": [
+                                          {"name": "type", "in": "query",
+                                           "schema": {"type": "string", "enum": list(ENTITY_TYPES)}},
+                                          {"name": "q", "in": "query", "schema": {"type": "string"}},
+                                          {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                                      "responses": {"200": ok, "400": _ERROR}}},
+            "/api/entities/{type}/{name}": {"get": {"summary": "One entity and its releases, newest first",
+                                                    "parameters": [
+                                                        {"name": "type", "in": "path", "required": True,
+                                                         "schema": {"type": "string", "enum": list(ENTITY_TYPES)}},
+                                                        {"name": "name", "in": "path", "required": True,
+                                                         "schema": {"type": "string"}}],
+                                                    "responses": {"200": ok, "404": _ERROR}}},
+            "/healthz": {"get": {"summary": "Liveness and the served index version", "responses": {"200": ok}}},
+        },
+        "components": {"schemas": {"Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"}}}}}}},
+    }
