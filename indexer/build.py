@@ -128,6 +128,7 @@ def build_index(
                 "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "embedding_model": embedder.name,
                 "dimensions": embedder.dim,
+                "embedding_precision": embedder.precision,
                 "ner_model": ner_model,
                 "releases": len(releases),
                 "passages": len(flat_texts),
