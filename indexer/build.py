@@ -116,7 +116,7 @@ def build_index(
     build_dir = layout.new_build_dir(index_dir)
     try:
         with _timed(seconds, "write"):
-            keys = [catalog.releases[r.id].keys for r in releases]
+            keys = [catalog.releases[r.id].mention_keys() for r in releases]
             write_keyword_index(build_dir / layout.KEYWORD_DIR, releases, keys)
             write_vector_index(build_vector_index(vectors), build_dir / layout.VECTORS)
             PassageMap.build([r.id for r in releases], [[(p.start, p.end) for p in ps] for ps in passages]).save(

@@ -1,14 +1,16 @@
-"""The entity catalog: every resolved entity (name, type, votes) and which entities each release mentions.
+"""The entity catalog: every resolved entity (name, type, votes, aliases) and which entities each release mentions.
 
-It is the source of truth for entity types: the keyword index stores only entity keys, so a type decided by the
-corpus-wide vote lives in one place.
+The catalog is a pure function of every release's mentions (`build_catalog`), and each release's mentions are kept in
+it, so the catalog can be recomputed after adding or removing releases without running NER again. The keyword index
+stores only mention keys; the catalog maps them to canonical entities and decides their types, so neither merging
+aliases nor re-voting types ever requires rewriting indexed documents.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from indexer.entities import ENTITY_TYPES, EntityInfo, Mention, entity_key, resolve_entities
 from indexer.layout import read_json, write_json
@@ -18,9 +20,24 @@ MAX_RECORD_VALUES = 20  # dates and amounts kept per release
 
 @dataclass(frozen=True)
 class ReleaseEntities:
-    keys: tuple[str, ...]  # entity keys, most mentioned first
-    dates: tuple[str, ...] = ()
-    money: tuple[str, ...] = ()
+    keys: tuple[str, ...]  # canonical entity keys, most mentioned first
+    mentions: tuple[tuple[str, str, int], ...] = ()  # (name, label, count): the NER output this was built from
+
+    @property
+    def dates(self) -> tuple[str, ...]:
+        return tuple(n for n, label, _ in self.mentions if label == "date")[:MAX_RECORD_VALUES]
+
+    @property
+    def money(self) -> tuple[str, ...]:
+        return tuple(n for n, label, _ in self.mentions if label == "money")[:MAX_RECORD_VALUES]
+
+    def mention_list(self) -> list[Mention]:
+        """The mentions with their multiplicity, as `build_catalog` takes them."""
+        return [Mention(n, label) for n, label, count in self.mentions for _ in range(count)]
+
+    def mention_keys(self) -> tuple[str, ...]:
+        """What the keyword index stores for this release: the distinct keys of its facet mentions."""
+        return tuple(dict.fromkeys(entity_key(n) for n, label, _ in self.mentions if label in ENTITY_TYPES))
 
 
 @dataclass
@@ -28,18 +45,24 @@ class Catalog:
     entities: dict[str, EntityInfo] = field(default_factory=dict)
     releases: dict[str, ReleaseEntities] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.alias_of: dict[str, str] = {a: k for k, e in self.entities.items() for a in e.aliases or (k,)}
+
+    def find(self, name: str) -> EntityInfo | None:
+        """The entity a name (or any of its aliases) refers to, case- and whitespace-insensitive."""
+        key = self.alias_of.get(entity_key(name))
+        return self.entities.get(key) if key else None
+
     def lookup(self, type_: str, name: str) -> EntityInfo | None:
-        """The entity of this type with this name (case- and whitespace-insensitive), or None."""
-        info = self.entities.get(entity_key(name))
+        """The entity of this type with this name or alias, or None."""
+        info = self.find(name)
         return info if info is not None and info.type == type_ else None
 
     def names_by_type(self, release_id: str) -> dict[str, list[str]]:
         """{"org": [...], "person": [...], "place": [...], "facility": [...]} with display names."""
         grouped: dict[str, list[str]] = {t: [] for t in ENTITY_TYPES}
         record = self.releases.get(release_id)
-        if record is None:
-            return grouped
-        for key in record.keys:
+        for key in record.keys if record else ():
             info = self.entities[key]
             grouped[info.type].append(info.name)
         return grouped
@@ -47,11 +70,12 @@ class Catalog:
     def to_json(self) -> dict:
         return {
             "entities": {
-                k: {"name": e.name, "type": e.type, "votes": e.votes, "releases": e.releases}
+                k: {"name": e.name, "type": e.type, "votes": e.votes, "releases": e.releases,
+                    "aliases": list(e.aliases or (k,))}
                 for k, e in self.entities.items()
             },
             "releases": {
-                rid: {"keys": list(r.keys), "dates": list(r.dates), "money": list(r.money)}
+                rid: {"keys": list(r.keys), "mentions": [list(m) for m in r.mentions]}
                 for rid, r in self.releases.items()
             },
         }
@@ -59,11 +83,12 @@ class Catalog:
     @classmethod
     def from_json(cls, data: dict) -> "Catalog":
         entities = {
-            k: EntityInfo(key=k, name=e["name"], type=e["type"], votes=e["votes"], releases=e["releases"])
+            k: EntityInfo(key=k, name=e["name"], type=e["type"], votes=e["votes"], releases=e["releases"],
+                          aliases=tuple(e.get("aliases") or (k,)))
             for k, e in data["entities"].items()
         }
         releases = {
-            rid: ReleaseEntities(tuple(r["keys"]), tuple(r["dates"]), tuple(r["money"]))
+            rid: ReleaseEntities(tuple(r["keys"]), tuple((n, label, int(c)) for n, label, c in r["mentions"]))
             for rid, r in data["releases"].items()
         }
         return cls(entities, releases)
@@ -76,23 +101,19 @@ class Catalog:
         return cls.from_json(read_json(path))
 
 
-def _unique(values: Iterable[str], limit: int) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))[:limit]
-
-
 def build_catalog(release_ids: Sequence[str], mentions: Sequence[Sequence[Mention]]) -> Catalog:
-    """Resolve one type per entity over the whole corpus and record each release's entities."""
+    """Resolve one entity (and type) per real-world name over the whole corpus; record each release's entities."""
     entities = resolve_entities(mentions)
+    alias_of = {a: k for k, e in entities.items() for a in e.aliases or (k,)}
     releases: dict[str, ReleaseEntities] = {}
     for rid, release_mentions in zip(release_ids, mentions, strict=True):
-        counts = Counter(
-            entity_key(m.name) for m in release_mentions if m.label in ENTITY_TYPES
+        counted = Counter((m.name, m.label) for m in release_mentions)
+        by_entity = Counter(
+            alias_of[entity_key(m.name)] for m in release_mentions
+            if m.label in ENTITY_TYPES and entity_key(m.name) in alias_of
         )
-        # Most mentioned first; Counter keeps first-seen order among equals.
-        keys = tuple(k for k, _ in counts.most_common() if k in entities)
         releases[rid] = ReleaseEntities(
-            keys=keys,
-            dates=_unique((m.name for m in release_mentions if m.label == "date"), MAX_RECORD_VALUES),
-            money=_unique((m.name for m in release_mentions if m.label == "money"), MAX_RECORD_VALUES),
+            keys=tuple(k for k, _ in by_entity.most_common()),  # most mentioned first, then first seen
+            mentions=tuple((name, label, n) for (name, label), n in counted.items()),
         )
     return Catalog(entities, releases)

@@ -80,6 +80,7 @@ class EntityInfo:
     type: str
     votes: dict[str, int]
     releases: int
+    aliases: tuple[str, ...] = ()  # mention keys merged into this entity (its own key included)
 
 
 @functools.lru_cache(maxsize=None)
@@ -251,6 +252,7 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
             type=_resolved_type(votes[key]),
             votes=dict(votes[key]),
             releases=releases[key],
+            aliases=(key,),
         )
         for key in votes
     }

@@ -93,7 +93,7 @@ class Engine:
         for f in request.entities:
             info = self.catalog.lookup(f.type, f.name)
             # An unknown name (or one of another type) contributes no key: alone in its group it matches nothing.
-            groups.setdefault(f.type, []).extend([info.key] if info else [])
+            groups.setdefault(f.type, []).extend(info.aliases if info else [])
         docnums = self.keyword.filter_docnums(groups.values(), request.date_from, request.date_to)
         return np.sort(self._ordinal_by_docnum[list(docnums)]) if docnums else np.zeros(0, dtype=np.int64)
 
@@ -215,7 +215,7 @@ class Engine:
         info = self.catalog.lookup(type_, name)
         if info is None:
             return None
-        docnums = self.keyword.filter_docnums([[info.key]], None, None)
+        docnums = self.keyword.filter_docnums([list(info.aliases)], None, None)
         ordinals = sorted((int(self._ordinal_by_docnum[d]) for d in docnums), key=lambda o: -self._day[o])
         return {
             "name": info.name,
