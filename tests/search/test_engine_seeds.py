@@ -124,3 +124,9 @@ def test_release_and_entity_lookups(seed_engine):
     assert seed_engine.entity("person", "CIMC") is None
     names = [e["name"] for e in seed_engine.entities("org", "qing")]
     assert "Qingdao Port" in names and "CIMC" not in names
+
+
+def test_hyphenated_names_match_and_never_exclude(seed_engine):
+    result = seed_engine.search(SearchRequest(q="China-Laos Railway", mode="keyword"))
+    assert [h.id for h in result.hits] == [CIMC]
+    assert seed_engine.search(SearchRequest(q="Qingdao-Port", mode="keyword")).hits[0].id == PORTS
