@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from search.semantic import SemanticRetriever
 from search.snippets import keyword_snippet, plain_snippet
 
 SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
+QUERY_CACHE = 2048  # query vectors kept per Engine: users page, refine filters and re-run the same text
 
 
 class IndexMismatch(RuntimeError):
@@ -74,6 +76,10 @@ class Engine:
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
         return cls(layout.current_version(Path(index_dir)), embedder=embedder)
 
+    @functools.lru_cache(maxsize=QUERY_CACHE)  # noqa: B019  (one Engine per version; it lives as long as the cache)
+    def _query_vector(self, q: str) -> np.ndarray:
+        return self.embedder.encode_query(q)
+
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -112,7 +118,7 @@ class Engine:
             if kq is wq.NullQuery:
                 warnings.append("the query has no searchable words for keyword search (only stop words?)")
         if request.q and request.mode in ("semantic", "hybrid"):
-            vector = self.embedder.encode([request.q])[0]
+            vector = self._query_vector(request.q)
             semantic_run = [(h.ordinal, h.similarity, h.passage)
                             for h in self.semantic.search(vector, SEMANTIC_DEPTH, allowed)]
 

@@ -19,8 +19,10 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
     """Serve the HTML pages and the JSON API with waitress."""
     import waitress
 
+    from indexer.embeddings import use_one_thread_per_query
     from web.app import EXTENSION, create_app
 
+    use_one_thread_per_query()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app({"INDEX_DIR": resolve_index_dir(index_dir)})
     try:

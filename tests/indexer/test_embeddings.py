@@ -34,3 +34,9 @@ def test_precision_and_model_resolution():
         resolve_precision("int8")
     assert Path(resolve_model_path("all-MiniLM-L6-v2"), "model.safetensors").is_file()
     assert resolve_model_path("/some/folder") == "/some/folder"
+
+
+def test_query_vectors_are_fp32_whatever_the_index_precision(embedder):
+    bf16 = Embedder(embedder.name, embedder.model, "bf16")
+    fp32 = Embedder(embedder.name, embedder.model, "fp32")
+    assert np.array_equal(bf16.encode_query("port agreements"), fp32.encode(["port agreements"])[0])
