@@ -47,11 +47,13 @@ class KeywordRetriever:
                 self._all.append(s)
         return s
 
-    def _read_ids(self) -> list[str]:
+    def _read_ids(self) -> list[str | None]:
+        """The release id of every document number; None for a document deleted by an update (not yet merged away)."""
         # The id column (sortable) reads without touching the stored bodies.
         with self._ix.searcher() as s:
-            column = s.reader().column_reader("id")
-            return [column[docnum] for docnum in range(s.reader().doc_count_all())]
+            reader = s.reader()
+            column = reader.column_reader("id")
+            return [None if reader.is_deleted(docnum) else column[docnum] for docnum in range(reader.doc_count_all())]
 
     def parse(self, text: str) -> query.Query:
         return self._parser.parse(text)
