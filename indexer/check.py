@@ -8,7 +8,7 @@ import numpy as np
 
 from indexer import layout
 from indexer.catalog import Catalog
-from indexer.keyword_index import open_keyword_index
+from indexer.keyword_index import open_keyword_index, read_column
 from indexer.vector_index import PassageMap, all_vectors, read_vector_index
 
 
@@ -62,8 +62,7 @@ def check_version(version: Path) -> list[str]:
         problems.append("passage map holds a release id twice")
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        column = reader.column_reader("id")
-        keyword_ids = [column[d] for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+        keyword_ids = [v for d, v in enumerate(read_column(reader, "id")) if not reader.is_deleted(d)]
     problems += _id_problems("keyword index", keyword_ids, reference)
     problems += _id_problems("entity catalog", list(catalog.releases), reference)
     problems += _passage_problems(pmap)

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import whoosh.codec.base
 from whoosh import fields, index
+from whoosh.reading import IndexReader
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 
 from indexer.releases import Release
@@ -112,6 +113,19 @@ def update_keyword_index(
     """
     shutil.copytree(base, directory)
     return _write(index.open_dir(str(directory)), releases, entity_keys, delete_ids, before_commit)
+
+
+def read_column(reader: IndexReader, field: str, *, translate: bool = True) -> list:
+    """A column's value for every document number.
+
+    Read segment by segment: Whoosh's multi-segment column reader leaves out segments without the column (e.g. an
+    update whose releases are all undated) and then gives documents of later segments the wrong values.
+    """
+    values: list = []
+    for leaf, _offset in reader.leaf_readers():
+        column = leaf.column_reader(field, translate=translate)
+        values.extend(column[docnum] for docnum in range(leaf.doc_count_all()))
+    return values
 
 
 def open_keyword_index(directory: Path) -> index.Index:

@@ -10,6 +10,8 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
+from indexer.keyword_index import read_column
+
 SEARCH_FIELDS = ("title", "body")
 _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
 
@@ -52,7 +54,7 @@ class KeywordRetriever:
         # The id column (sortable) reads without touching the stored bodies.
         with self._ix.searcher() as s:
             reader = s.reader()
-            column = reader.column_reader("id")
+            column = read_column(reader, "id")
             return [None if reader.is_deleted(docnum) else column[docnum] for docnum in range(reader.doc_count_all())]
 
     def parse(self, text: str) -> query.Query:
@@ -82,7 +84,7 @@ class KeywordRetriever:
     def date(self, docnum: int) -> dt.date | None:
         """The release date from the date column, without reading stored fields."""
         if self._dates is None:
-            self._dates = self.searcher().reader().column_reader("date", translate=False)
+            self._dates = read_column(self.searcher().reader(), "date", translate=False)
         raw = self._dates[docnum]
         if raw == _NO_DATE:
             return None

@@ -1,4 +1,5 @@
 """Incremental updates, deletes and the consistency check, with the real pipeline on tiny corpora."""
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -81,6 +82,16 @@ def test_update_adds_replaces_and_skips_unchanged_without_touching_old_vectors(t
     assert engine.catalog.to_json() == build_catalog([r["id"] for r in final], mentions).to_json()
     assert engine.catalog.find("SITC") is not None and "a" in engine.entity(
         engine.catalog.find("SITC").type, "SITC")["release_ids"]
+
+
+def test_an_update_of_undated_releases_keeps_the_old_dates(tmp_path, base_index, nlp, embedder):
+    # Whoosh's multi-segment column reader misnumbers documents when the new segment has no date column.
+    update_index([jsonl(tmp_path / "u.jsonl", release("u", "Undated note", "No date here.", date=""))], base_index,
+                 nlp=nlp, embedder=embedder, progress=False)
+    engine = Engine.open(base_index, embedder=embedder)
+    assert [engine.release(r)["date"] for r in ("a", "b", "c", "u")] == ["2024-01-02"] * 3 + [None]
+    assert [h.id for h in engine.search(SearchRequest(date_from=dt.date(2024, 1, 1))).hits] \
+        == ["a", "b", "c"]
 
 
 def test_update_with_nothing_new_publishes_nothing(tmp_path, base_index, nlp, embedder):
