@@ -152,3 +152,14 @@ def test_cli_index_delete_check(tmp_path, base_index):
                       {**layout.read_json(layout.current_version(base_index) / layout.MANIFEST), "passages": 99})
     bad = subprocess.run([cli, "check", "--index", str(base_index)], capture_output=True, text=True)
     assert bad.returncode == 1 and "manifest says 99 passages but the index holds" in bad.stderr
+
+
+def test_a_second_writer_is_refused_while_one_holds_the_index(tmp_path):
+    import os
+
+    with layout.writer_lock(tmp_path):
+        with pytest.raises(layout.IndexBusy, match=f"another process \\(pid {os.getpid()}\\) is writing the index"):
+            with layout.writer_lock(tmp_path):
+                pass
+    with layout.writer_lock(tmp_path):  # released when the holder is done
+        pass
