@@ -152,6 +152,10 @@ def test_cli_index_delete_check(tmp_path, base_index):
                       {**layout.read_json(layout.current_version(base_index) / layout.MANIFEST), "passages": 99})
     bad = subprocess.run([cli, "check", "--index", str(base_index)], capture_output=True, text=True)
     assert bad.returncode == 1 and "manifest says 99 passages but the index holds" in bad.stderr
+    other = subprocess.run([cli, "index", str(tmp_path / "base.jsonl"), "--model", "other", "--index",
+                            str(base_index)], capture_output=True, text=True)
+    assert other.returncode == 1 and "not 'other'; update it with the same model, or rebuild everything with " \
+        "`--rebuild --model other`" in other.stderr and "Traceback" not in other.stderr
 
 
 def test_a_second_writer_is_refused_while_one_holds_the_index(tmp_path):
