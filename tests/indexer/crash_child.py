@@ -2,7 +2,7 @@
 
 usage: crash_child.py build|update|delete INDEX_DIR STAGE [PATH_OR_ID ...]
 STAGE is one of indexer.build.STAGES, or "commit": a kill at a random moment in the 50 ms after the Whoosh writer
-starts committing.
+starts committing (at the latest just before CURRENT would be swapped).
 """
 import os
 import random
@@ -27,6 +27,8 @@ def main() -> None:
         if stage == "commit" and name == "keyword":
             delay = random.Random().uniform(0, 0.05)  # a private RNG: never touch the global one in a writer
             threading.Thread(target=lambda: (time.sleep(delay), kill()), daemon=True).start()
+        if stage == "commit" and name == "renamed":
+            kill()  # the timer was slower than the rest of the write: still die before CURRENT is swapped
 
     if command == "build":
         build_index(args, index_dir, progress=False, on_stage=on_stage)
