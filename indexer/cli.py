@@ -1,4 +1,4 @@
-"""`announcements index` (also `python -m indexer`)."""
+"""`announcements index`, `delete` and `check` (also `python -m indexer`, which runs `index`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ import click
 
 from indexer.embeddings import DEFAULT_EMBEDDING_MODEL
 from indexer.entities import DEFAULT_NER_MODEL
-from indexer.layout import resolve_index_dir
+from indexer.layout import IndexBusy, IndexNotFound, current_version, resolve_index_dir
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -20,21 +20,68 @@ index_option = click.option(
 @click.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_option
-@click.option("--model", default=DEFAULT_EMBEDDING_MODEL, show_default=True,
-              help="sentence-transformers model name or folder (the default ships with the package).")
-@click.option("--ner-model", default=DEFAULT_NER_MODEL, show_default=True, help="spaCy pipeline for entities.")
+@click.option("--rebuild", is_flag=True,
+              help="Build a new index from PATHs only, dropping every release not in them (and re-embedding all).")
+@click.option("--model", default=None,
+              help=f"sentence-transformers model name or folder for a new index [default: {DEFAULT_EMBEDDING_MODEL}, "
+                   "which ships with the package]; an existing index keeps its own.")
+@click.option("--ner-model", default=None, help=f"spaCy pipeline for entities [default: {DEFAULT_NER_MODEL}].")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def index_command(paths: tuple[str, ...], index_dir: str | None, model: str, ner_model: str, quiet: bool) -> None:
-    """Index releases from files or folders (.txt .md .html .jsonl .jsonl.gz); no PATH means seeds/."""
+def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, model: str | None,
+                  ner_model: str | None, quiet: bool) -> None:
+    """Index releases from files or folders (.txt .md .html .jsonl .jsonl.gz); no PATH means seeds/.
+
+    On an existing index this adds the releases (a known id replaces that release, an unchanged one is skipped)
+    without re-embedding the others; --rebuild builds from scratch.
+    """
     from indexer.build import BuildError, build_index
+    from indexer.update import update_index
 
     targets = list(paths) or [str(SEEDS)]
+    where = resolve_index_dir(index_dir)
     try:
-        summary = build_index(targets, resolve_index_dir(index_dir), embedding_model=model, ner_model=ner_model,
-                              progress=not quiet)
-    except (BuildError, ValueError) as exc:
+        try:
+            existing = not rebuild and current_version(where) is not None
+        except IndexNotFound:
+            existing = False
+        if existing:
+            summary = update_index(targets, where, embedding_model=model, ner_model=ner_model, progress=not quiet)
+        else:
+            summary = build_index(targets, where, embedding_model=model or DEFAULT_EMBEDDING_MODEL,
+                                  ner_model=ner_model or DEFAULT_NER_MODEL, progress=not quiet)
+    except (BuildError, IndexBusy, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary.report())
+
+
+@click.command("delete")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+def delete_command(ids: tuple[str, ...], index_dir: str | None) -> None:
+    """Remove releases by id (all or nothing: an unknown id changes nothing)."""
+    from indexer.build import BuildError
+    from indexer.update import delete_releases
+
+    try:
+        summary = delete_releases(list(ids), resolve_index_dir(index_dir))
+    except (BuildError, IndexBusy, IndexNotFound) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary.report())
+
+
+@click.command("check")
+@index_option
+def check_command(index_dir: str | None) -> None:
+    """Verify the live index: ids, counts, model, dimensions and passage ranges agree; exit 1 on any mismatch."""
+    from indexer.check import check_index
+
+    try:
+        version, problems = check_index(resolve_index_dir(index_dir))
+    except IndexNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    if problems:
+        raise click.ClickException(f"{version} is inconsistent:\n  " + "\n  ".join(problems))
+    click.echo(f"{version}: OK")
 
 
 def main() -> None:

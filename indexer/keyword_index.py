@@ -6,10 +6,16 @@ package `whoosh`, and we pin Whoosh-Reloaded 2.7.5.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import shutil
+import string
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
+import whoosh.codec.base
 from whoosh import fields, index
+from whoosh.reading import IndexReader
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 
 from indexer.releases import Release
@@ -37,34 +43,89 @@ def _as_datetime(date: dt.date | None) -> dt.datetime | None:
     return dt.datetime(date.year, date.month, date.day) if date else None
 
 
-def write_keyword_index(
-    directory: Path, releases: Iterable[Release], entity_keys: Sequence[Sequence[str]]
-) -> int:
-    """Write a new Whoosh index with one document per release; `entity_keys[i]` belongs to the i-th release."""
-    directory.mkdir(parents=True, exist_ok=True)
-    ix = index.create_in(str(directory), schema())
-    writer = ix.writer(limitmb=256)
+def _segment_name(size: int = 28) -> str:
+    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(size))
+
+
+@contextmanager
+def _unpredictable_segment_names() -> Iterator[None]:
+    """Whoosh names new segments from the global `random`; a seeded RNG (common in ML code) would give a copied
+    index's new segment the name of an existing one and overwrite it (FINDINGS.md). Name them from `secrets`."""
+    original = whoosh.codec.base.random_name
+    whoosh.codec.base.random_name = _segment_name
+    try:
+        yield
+    finally:
+        whoosh.codec.base.random_name = original
+
+
+def _document(release: Release, keys: Sequence[str]) -> dict:
+    doc = {
+        "id": release.id,
+        "title": release.title,
+        "body": release.body,
+        "entities": ENTITY_SEPARATOR.join(keys),
+        "source": release.source,
+        "url": release.url,
+    }
+    when = _as_datetime(release.date)
+    if when is not None:
+        doc["date"] = when
+    return doc
+
+
+def _write(ix: index.Index, releases: Iterable[Release], entity_keys: Sequence[Sequence[str]],
+           delete_ids: Iterable[str], before_commit: Callable[[], None] | None) -> int:
+    with _unpredictable_segment_names():
+        writer = ix.writer(limitmb=256)
     count = 0
     try:
+        for rid in delete_ids:
+            writer.delete_by_term("id", rid)
         for release, keys in zip(releases, entity_keys, strict=True):
-            doc = {
-                "id": release.id,
-                "title": release.title,
-                "body": release.body,
-                "entities": ENTITY_SEPARATOR.join(keys),
-                "source": release.source,
-                "url": release.url,
-            }
-            when = _as_datetime(release.date)
-            if when is not None:
-                doc["date"] = when
-            writer.add_document(**doc)
+            writer.add_document(**_document(release, keys))
             count += 1
+        if before_commit:
+            before_commit()
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     return count
+
+
+def write_keyword_index(
+    directory: Path, releases: Iterable[Release], entity_keys: Sequence[Sequence[str]],
+    *, before_commit: Callable[[], None] | None = None,
+) -> int:
+    """Write a new Whoosh index with one document per release; `entity_keys[i]` belongs to the i-th release."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return _write(index.create_in(str(directory), schema()), releases, entity_keys, (), before_commit)
+
+
+def update_keyword_index(
+    base: Path, directory: Path, releases: Sequence[Release], entity_keys: Sequence[Sequence[str]],
+    delete_ids: Iterable[str], *, before_commit: Callable[[], None] | None = None,
+) -> int:
+    """Copy the index at `base` to `directory`, delete `delete_ids`, add `releases`; `base` is never written.
+
+    Deleted documents stay in their segment, marked deleted, until Whoosh merges it (readers skip them).
+    """
+    shutil.copytree(base, directory)
+    return _write(index.open_dir(str(directory)), releases, entity_keys, delete_ids, before_commit)
+
+
+def read_column(reader: IndexReader, field: str, *, translate: bool = True) -> list:
+    """A column's value for every document number.
+
+    Read segment by segment: Whoosh's multi-segment column reader leaves out segments without the column (e.g. an
+    update whose releases are all undated) and then gives documents of later segments the wrong values.
+    """
+    values: list = []
+    for leaf, _offset in reader.leaf_readers():
+        column = leaf.column_reader(field, translate=translate)
+        values.extend(column[docnum] for docnum in range(leaf.doc_count_all()))
+    return values
 
 
 def open_keyword_index(directory: Path) -> index.Index:

@@ -9,16 +9,23 @@ An index directory holds immutable versions and a pointer to the live one:
 
 A reader opens the version CURRENT names and keeps it; a build writes a new directory, fsyncs it, renames it into
 place and only then swaps CURRENT, so a crash at any point leaves the last good version serving.
+
+One writer at a time: `writer_lock` takes an flock on INDEX/.writer.lock, which the kernel releases when the process
+dies (even by SIGKILL), so a crashed build never leaves a lock to remove by hand. Under the lock, whatever a crashed
+writer left behind (build directories, a version renamed into place but never made CURRENT) is removed.
 """
 from __future__ import annotations
 
+import datetime as dt
+import errno
+import fcntl
 import json
 import os
 import shutil
-import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 FORMAT_VERSION = 1
 ENV_VAR = "ANNOUNCEMENTS_INDEX"
@@ -33,12 +40,17 @@ PASSAGES = "passages.npz"
 CATALOG = "catalog.json"
 MANIFEST = "manifest.json"
 IMPACTS = "impacts.npz"  # a cache of the keyword index's BM25F scores (search/impacts.py); rebuilt when missing
+WRITER_LOCK = ".writer.lock"
 
 KEEP_VERSIONS = 3  # older versions are removed after a publish; readers of recent ones keep working
 
 
 class IndexNotFound(FileNotFoundError):
     """No published index version at the given location."""
+
+
+class IndexBusy(RuntimeError):
+    """Another process is writing this index."""
 
 
 def resolve_index_dir(arg: str | os.PathLike[str] | None = None) -> Path:
@@ -104,13 +116,68 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def publish(index_dir: Path, build_dir: Path) -> Path:
-    """Make a finished build the live version, atomically, and prune old versions. Returns the version path."""
+@contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's single-writer lock; IndexBusy at once if another live process holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / WRITER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES):
+                raise
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise IndexBusy(f"another process (pid {holder}) is writing the index at {index_dir}; "
+                            "wait for it to finish and run the command again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        remove_abandoned(index_dir)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+def remove_abandoned(index_dir: Path) -> list[Path]:
+    """Remove what a crashed writer left: build directories and versions that never became CURRENT.
+
+    Only call this holding `writer_lock`: then no live process is writing any of them.
+    """
+    versions = index_dir / VERSIONS
+    if not versions.is_dir():
+        return []
+    try:
+        current = current_version(index_dir).name
+    except IndexNotFound:
+        current = ""
+    removed = []
+    for path in versions.iterdir():
+        # A published version newer than CURRENT was renamed into place by a writer killed before the swap.
+        if path.name.startswith(BUILD_PREFIX) or (path.is_dir() and path.name > current and current):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    (index_dir / (CURRENT + ".tmp")).unlink(missing_ok=True)
+    return removed
+
+
+def _version_name() -> str:
+    # Microseconds, so that names sort in publishing order even for two builds in one second.
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
+
+
+def publish(index_dir: Path, build_dir: Path, *, on_stage: Callable[[str], None] | None = None) -> Path:
+    """Make a finished build the live version, atomically, and prune old versions. Returns the version path.
+
+    `on_stage` is told "renamed" (build renamed into place, CURRENT not yet swapped) and "swapped" (before pruning);
+    the crash tests kill the process there.
+    """
     _fsync_tree(build_dir)
-    name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+    name = _version_name()
     version = index_dir / VERSIONS / name
     os.replace(build_dir, version)
     _fsync_dir(version.parent)
+    if on_stage:
+        on_stage("renamed")
     tmp = index_dir / (CURRENT + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(name + "\n")
@@ -118,18 +185,16 @@ def publish(index_dir: Path, build_dir: Path) -> Path:
         os.fsync(fh.fileno())
     os.replace(tmp, index_dir / CURRENT)
     _fsync_dir(index_dir)
+    if on_stage:
+        on_stage("swapped")
     prune(index_dir, keep=name)
     return version
 
 
 def prune(index_dir: Path, keep: str) -> None:
-    """Remove stale build directories and all but the newest KEEP_VERSIONS versions (never `keep`)."""
+    """Remove all but the newest KEEP_VERSIONS versions up to `keep` (the live one, always kept)."""
     versions = index_dir / VERSIONS
-    published = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    published = sorted(p for p in versions.iterdir()
+                       if p.is_dir() and not p.name.startswith(".") and p.name <= keep)
     for old in published[:-KEEP_VERSIONS]:
-        if old.name != keep:
-            shutil.rmtree(old, ignore_errors=True)
-    for stale in versions.glob(BUILD_PREFIX + "*"):
-        # A build directory is only ever written by one live process; one older than an hour was abandoned.
-        if time.time() - stale.stat().st_mtime > 3600:
-            shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)

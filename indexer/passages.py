@@ -5,6 +5,10 @@ from dataclasses import dataclass
 
 PASSAGE_WORDS = 160
 PASSAGE_OVERLAP = 40
+# At most this many passages per release (the first ~7,700 body words). A 5 MB release would otherwise be ~6,000
+# passages, minutes of embedding and a release that wins semantic search for anything. Semantic search reads the
+# opening of such a release (where releases put what they are about); keyword search still indexes the whole body.
+MAX_PASSAGES = 64
 
 
 @dataclass(frozen=True)
@@ -15,12 +19,14 @@ class Passage:
 
 
 def split_passages(
-    title: str, body: str, *, words: int = PASSAGE_WORDS, overlap: int = PASSAGE_OVERLAP
+    title: str, body: str, *, words: int = PASSAGE_WORDS, overlap: int = PASSAGE_OVERLAP,
+    max_passages: int = MAX_PASSAGES,
 ) -> list[Passage]:
     """Windows of `words` body words, each overlapping the previous by `overlap`, each prefixed by the title.
 
     A short last window is moved back to a full window (more overlap) rather than embedded on its own: a
     10-word tail makes a passage that matches anything, and merging it would exceed the model's window.
+    At most `max_passages` windows, from the start of the body.
     """
     if not 0 <= overlap < words:
         raise ValueError("overlap must be smaller than the window")
@@ -30,13 +36,13 @@ def split_passages(
     step = words - overlap
     spans: list[tuple[int, int]] = []
     start = 0
-    while True:
+    while len(spans) < max_passages:
         end = min(start + words, len(tokens))
         spans.append((start, end))
         if end == len(tokens):
             break
         start += step
-    if len(spans) > 1 and spans[-1][1] - spans[-1][0] < words // 2:
+    if len(spans) > 1 and spans[-1][1] == len(tokens) and spans[-1][1] - spans[-1][0] < words // 2:
         spans[-1] = (len(tokens) - words, len(tokens))
     return [Passage(s, e, f"{title}\n{' '.join(tokens[s:e])}") for s, e in spans]
 

@@ -444,6 +444,8 @@ def _decode(data: bytes) -> str:
 def _read_document(path: Path, release_id: str) -> Release | Problem:
     origin = str(path)
     try:
+        if path.is_symlink() and not path.exists():
+            return Problem(origin, "broken symbolic link")
         if not path.is_file():
             return Problem(origin, "not a regular file")
         size = path.stat().st_size

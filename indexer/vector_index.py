@@ -54,6 +54,36 @@ class PassageMap:
         )
 
 
+    def keep_releases(self, keep: np.ndarray) -> tuple["PassageMap", np.ndarray]:
+        """The map restricted to releases where `keep` (bool per release) is true, and the kept passage mask.
+
+        Kept releases keep their order and are renumbered 0..k-1; passages keep their order.
+        """
+        new_ordinal = np.cumsum(keep) - 1
+        passage_mask = keep[self.passage_release]
+        return PassageMap(
+            release_ids=self.release_ids[keep],
+            passage_release=new_ordinal[self.passage_release[passage_mask]].astype(np.int32),
+            passage_start=self.passage_start[passage_mask],
+            passage_end=self.passage_end[passage_mask],
+        ), passage_mask
+
+    def extend(self, other: "PassageMap") -> "PassageMap":
+        """This map followed by `other` (whose releases and passages come after ours)."""
+        return PassageMap(
+            release_ids=np.concatenate([self.release_ids, other.release_ids]).astype(str),
+            passage_release=np.concatenate([self.passage_release,
+                                            other.passage_release + len(self.release_ids)]).astype(np.int32),
+            passage_start=np.concatenate([self.passage_start, other.passage_start]).astype(np.int32),
+            passage_end=np.concatenate([self.passage_end, other.passage_end]).astype(np.int32),
+        )
+
+
+def all_vectors(ix: faiss.Index) -> np.ndarray:
+    """Every stored vector in id order (exact for IndexFlat, which stores them as they were added)."""
+    return ix.reconstruct_n(0, ix.ntotal) if ix.ntotal else np.zeros((0, ix.d), dtype=np.float32)
+
+
 def build_vector_index(vectors: np.ndarray) -> faiss.Index:
     if vectors.ndim != 2 or vectors.dtype != np.float32:
         raise ValueError("vectors must be a 2-D float32 array")

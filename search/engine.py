@@ -61,13 +61,16 @@ class Engine:
         self.semantic = SemanticRetriever(read_vector_index(version_dir / layout.VECTORS), passages)
         self.release_ids: list[str] = [str(r) for r in passages.release_ids]
         self.ordinal_of = {rid: i for i, rid in enumerate(self.release_ids)}
-        self.docnum_of = {rid: d for d, rid in enumerate(self.keyword.ids_by_docnum)}
+        # Documents deleted by an update (id None) stay in the keyword index until merged; searches skip them.
+        self.docnum_of = {rid: d for d, rid in enumerate(self.keyword.ids_by_docnum) if rid is not None}
         if set(self.ordinal_of) != set(self.docnum_of) or set(self.ordinal_of) != set(self.catalog.releases):
             raise IndexMismatch(f"keyword index, vector index and catalog disagree on release ids in {version_dir}")
-        # docnum -> ordinal, and each release's date as a sortable day number (0 = no date).
-        self._ordinal_by_docnum = np.array([self.ordinal_of[r] for r in self.keyword.ids_by_docnum], dtype=np.int64)
+        # docnum -> ordinal (-1 for a deleted document), and each release's date as a sortable day number (0 = none).
+        self._ordinal_by_docnum = np.array([self.ordinal_of[r] if r is not None else -1
+                                            for r in self.keyword.ids_by_docnum], dtype=np.int64)
         self._day = np.zeros(len(self.release_ids), dtype=np.int64)
-        for docnum, ordinal in enumerate(self._ordinal_by_docnum):
+        for rid, docnum in self.docnum_of.items():
+            ordinal = self.ordinal_of[rid]
             day = self.keyword.date(docnum)
             self._day[ordinal] = day.toordinal() if day else 0
         self.facet_counter = FacetCounter(self.catalog, self.release_ids)

@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from search.impacts import TermImpacts
+from indexer.keyword_index import read_column
 
 SEARCH_FIELDS = ("title", "body")
 _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
@@ -43,6 +44,7 @@ class KeywordRetriever:
         self._lock = threading.Lock()
         self._dates = None
         self.ids_by_docnum: list[str] = self._read_ids()
+        self._live = np.array([rid is not None for rid in self.ids_by_docnum], dtype=bool)  # not deleted
         self.impacts = self._impacts(impacts_path) if impacts_path is not None else None
 
     def searcher(self) -> Searcher:
@@ -54,11 +56,13 @@ class KeywordRetriever:
                 self._all.append(s)
         return s
 
-    def _read_ids(self) -> list[str]:
+    def _read_ids(self) -> list[str | None]:
+        """The release id of every document number; None for a document deleted by an update (not yet merged away)."""
         # The id column (sortable) reads without touching the stored bodies.
         with self._ix.searcher() as s:
-            column = s.reader().column_reader("id")
-            return [column[docnum] for docnum in range(s.reader().doc_count_all())]
+            reader = s.reader()
+            column = read_column(reader, "id")
+            return [None if reader.is_deleted(docnum) else column[docnum] for docnum in range(reader.doc_count_all())]
 
     def _impacts(self, path: Path) -> TermImpacts:
         """The cached impacts of this (immutable) index version, computed and saved on first use."""
@@ -82,7 +86,7 @@ class KeywordRetriever:
         if scores is None:  # phrases, +required, -excluded: Whoosh evaluates them itself
             results = self.searcher().search(q, limit=None, filter=None if allowed is None else set(allowed.tolist()))
             return [(hit.docnum, float(hit.score)) for hit in results]
-        matched = np.flatnonzero(scores > 0)
+        matched = np.flatnonzero((scores > 0) & self._live)
         if allowed is not None:
             matched = np.intersect1d(matched, allowed, assume_unique=True)
         order = matched[np.lexsort((matched, -scores[matched]))]
@@ -105,7 +109,7 @@ class KeywordRetriever:
     def date(self, docnum: int) -> dt.date | None:
         """The release date from the date column, without reading stored fields."""
         if self._dates is None:
-            self._dates = self.searcher().reader().column_reader("date", translate=False)
+            self._dates = read_column(self.searcher().reader(), "date", translate=False)
         raw = self._dates[docnum]
         if raw == _NO_DATE:
             return None

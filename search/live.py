@@ -4,6 +4,7 @@ A request keeps the Engine it was given, so a rebuild never changes an index und
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 from indexer import layout
 from indexer.embeddings import Embedder
 from search.engine import Engine
+
+log = logging.getLogger(__name__)
 
 
 class LiveIndex:
@@ -29,9 +32,17 @@ class LiveIndex:
         if engine is not None and now - self._checked < self._check_seconds:
             return engine
         with self._lock:
-            version = layout.current_version(self.index_dir)
-            if self._engine is None or self._engine.version_dir != version:
-                self._engine = Engine(version, embedder=self._embedder or
-                                      (self._engine.embedder if self._engine else None))
+            try:
+                version = layout.current_version(self.index_dir)
+                if self._engine is None or self._engine.version_dir != version:
+                    self._engine = Engine(version, embedder=self._embedder or
+                                          (self._engine.embedder if self._engine else None))
+            except Exception:
+                if self._engine is None:
+                    raise
+                # A version that cannot be opened (removed by hand, damaged disk) must not take the server down:
+                # keep answering from the one that works, and try again at the next check.
+                log.exception("cannot open the index version named by %s; still serving %s",
+                              self.index_dir / layout.CURRENT, self._engine.version_dir)
             self._checked = now
             return self._engine

@@ -70,6 +70,22 @@ def _date(params: Mapping[str, Sequence[str]], name: str) -> dt.date | None:
         raise RequestError(f"'{name}' must be a date as YYYY-MM-DD, e.g. 2023-06-26 (got {raw[:40]!r})") from None
 
 
+def check_query_syntax(q: str) -> None:
+    """Quotes and parentheses must pair up: the keyword parser would otherwise silently search something else."""
+    if q.count('"') % 2:
+        raise RequestError("'q' has an unclosed double quote; close the \"phrase\" or remove the quote")
+    depth = 0
+    for n, part in enumerate(q.split('"')):
+        if n % 2:
+            continue  # inside a phrase, parentheses are just characters
+        for ch in part:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth < 0:
+                raise RequestError("'q' has a ')' without a matching '('; remove it or add the '('")
+    if depth:
+        raise RequestError("'q' has a '(' without a matching ')'; close the group or remove the '('")
+
+
 def parse_entity(raw: str) -> EntityFilter:
     """'org:SITC' -> EntityFilter('org', 'SITC')."""
     type_, sep, name = raw.partition(":")
@@ -95,6 +111,7 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
         raise RequestError(f"'q' is {len(q)} characters; send at most {MAX_QUERY_CHARS}")
     if any(ord(c) < 32 and c not in "\t\n\r" for c in q):
         raise RequestError("'q' contains control characters; send plain text")
+    check_query_syntax(q)
     entity_values = params.get("entity") or []
     if len(entity_values) > MAX_ENTITY_FILTERS:
         raise RequestError(f"at most {MAX_ENTITY_FILTERS} 'entity' filters per request")

@@ -5,7 +5,7 @@ import logging
 
 import click
 
-from indexer.cli import index_command, index_option
+from indexer.cli import check_command, delete_command, index_command, index_option
 from indexer.layout import IndexNotFound, resolve_index_dir
 from search.cli import search_command
 
@@ -41,5 +41,7 @@ def main() -> None:
 
 
 main.add_command(index_command)
+main.add_command(delete_command)
+main.add_command(check_command)
 main.add_command(search_command)
 main.add_command(serve_command)
