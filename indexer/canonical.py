@@ -158,6 +158,8 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
             releases |= in_releases[key]
         name = min(group_surfaces, key=lambda s: (-group_surfaces[s], -len(s), s))
         type_ = rule_type(name, actor=any(k in actors for k in keys)) or _majority(group_votes)
+        if type_ == "person" and all(" " not in s for s in group_surfaces):
+            continue  # a surname never linked to a full name ("Sheer", "McNally"): not a person one can pick
         canonical = entity_key(name)
         entities[canonical] = EntityInfo(
             key=canonical, name=name, type=type_, votes=dict(group_votes), releases=len(releases),

@@ -76,6 +76,28 @@ class Catalog:
             grouped[info.type].append(info.name)
         return grouped
 
+    def issuer_name(self, release_id: str) -> str | None:
+        """Display name of the organisation that issued the release, or None if it names none."""
+        record = self.releases.get(release_id)
+        return self.entities[record.issuer].name if record and record.issuer in self.entities else None
+
+    def alias_names(self, key: str) -> list[str]:
+        """The surface forms the corpus uses for an entity, most common first (its display name included)."""
+        if not hasattr(self, "_surfaces"):
+            surfaces: dict[str, Counter[str]] = {}
+            for record in self.releases.values():
+                for name, label, count in record.mentions:
+                    if label in _NAMING_LABELS:
+                        canonical = self.alias_of.get(entity_key(name))
+                        if canonical:
+                            surfaces.setdefault(canonical, Counter())[name] += count
+            self._surfaces = surfaces
+        found = self._surfaces.get(key, Counter())
+        # Case variants of one form are one alias.
+        forms = dict.fromkeys(max((s for s in found if entity_key(s) == entity_key(f)), key=found.get)
+                              for f, _ in found.most_common())
+        return list(forms)
+
     def to_json(self) -> dict:
         return {
             "entities": {

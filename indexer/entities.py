@@ -37,7 +37,9 @@ _GENERIC_WORDS = frozenset("""
     president vice ceo cfo coo cto office division unit business subsidiary subsidiaries
     firm corporation organisation organization authority agency bureau administration
     shareholders shareholder investors secretary secretariat general manager executive
-    senior deputy""".split())
+    senior deputy
+    contact contacts notice statement statements tools media relations release press safe harbor
+    forward-looking clinical trial trials equity offering update""".split())
 # Legal-form words: kept at the end of a real name, but junk on their own.
 _LEGAL_SUFFIXES = frozenset("co co. ltd ltd. inc inc. corp corp. limited plc llc llc. lp l.p. ag sa s.a. nv n.v. bhd bhd. pty pty.".split())
 _CONNECTORS = frozenset("of and & the for".split())
@@ -47,10 +49,12 @@ _PRONOUNS = frozenset("we our ours us it its they their them he she his her i yo
 _NON_PERSON_HEADS = frozenset("""
     port group bank company corporation holdings railway airport terminal park province
     city county district university college institute hospital centre center association
-    committee ministry council technology technologies logistics""".split())
+    committee ministry council technology technologies logistics labs lab capital partners ventures
+    therapeutics biosciences pharmaceuticals pharma health foundation media network studios games energy
+    mining resources solutions systems services recovery inc llc ltd""".split())
 _HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»"
-_TRAILING_PUNCT = ".,;:!? "
+_TRAILING_PUNCT = ".,;:!?*-–— "
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _NUMBERISH = re.compile(r"^[\d\s.,%+\-]*(?:per\s*cent|percent|pct)?$", re.IGNORECASE)
 # Dates and periods the model labels as names: "Q3 2024", "Monday", "FY2025", "June".
@@ -61,6 +65,24 @@ _DATEISH = re.compile(
     r"oct|october|nov|november|dec|december|\d+(?:st|nd|rd|th)?|fy\d+|of|the|and|,|-)\.?\s*)+$",
     re.IGNORECASE,
 )
+# Lowercase words that may sit inside a name ("Bank of China", "Ludwig van Beethoven", "Mohammed bin Salman").
+_LOWER_OK = frozenset("of and & the for de du da del della der den la le van von bin al y e at on in to".split())
+# Lowercase words a name cannot end with: "Co-Founder &", "Nation of Lifesavers at".
+_DANGLING = frozenset("of and & the for at on in to with by from as or".split())
+# Verbs of a headline that NER took for a name: "Blackwell 3D Places Order ...", "Hestia Insight Inc. Leverages AI".
+_HEADLINE_VERBS = frozenset("""
+    announces announced places leverages engages welcomes launches expands signs reports receives completes
+    secures partners joins appoints unveils introduces acquires enters achieves celebrates highlights files
+    showcases adds names opens releases notifies identifies establishes rise rises logo""".split())
+# Plural common nouns a real name does not end with: "Interim Filings", "Fed Meetings", "Crypto Exchanges".
+_GENERIC_PLURAL_HEADS = frozenset("""
+    filings agreements investors exchanges meetings results financials prices shares markets sectors
+    opportunities updates highlights""".split())
+_PERSON_TITLES = frozenset("dean chair chairman president director founder ceo cfo family school coins".split())
+# A title glued to a name by lost whitespace ("Adrianne BlackettDirector Content", "Terry ChristopherCEO").
+_GLUED_TITLE = re.compile(r"[a-z](?:CEO|CFO|COO|CTO|Director|President|Chairman|Founder|Chief|Manager)")
+_MONTH_AND_YEAR = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b", re.IGNORECASE)
 _KEY_TRANSLATION = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
     "“": '"', "”": '"', "„": '"', "″": '"',
@@ -154,9 +176,8 @@ def _is_junk(name: str, label: str) -> bool:
         return True
     if _NUMBERISH.match(name) or _DATEISH.match(name):
         return True
-    first_letter = next(c for c in name if c.isalpha())
-    if first_letter.islower() and not any(c.isupper() for c in name):
-        return True  # "company's board", "the group": a fragment of a sentence, not a name
+    if _looks_like_a_fragment(name):
+        return True
     words = [w.strip(".,").casefold() for w in name.split()]
     if len(words) == 1 and words[0] in _PRONOUNS and not name.isupper():
         return True  # "Us" is a pronoun, "US" a country; "IT" a sector
@@ -166,13 +187,43 @@ def _is_junk(name: str, label: str) -> bool:
     return all(w in filler for w in words)
 
 
+def _looks_like_a_fragment(name: str) -> bool:
+    """Pieces of sentences, headlines, URLs and datelines that NER returned as names."""
+    if "://" in name or "www." in name.casefold() or _GLUED_TITLE.search(name) or _MONTH_AND_YEAR.search(name):
+        return True
+    if any(c in name for c in ":@") or "&amp" in name:
+        return True  # "NASDAQ: SHPD", "Media Relations: ...", an e-mail handle, an HTML entity
+    words = name.split()
+    if len(words) > 1 and len(words[-1]) >= 4 and words[-1].isupper() and not words[-2].isupper():
+        return True  # "Digital-Asset Integration LANCASTER": a subheading run into the dateline
+    if re.search(r"\w['’]s\s", name) and not name.casefold().startswith(("people's", "people’s")):
+        return True  # "Soligenix’s SGX942", "Ascent’s Technology": a possessive phrase, not a name
+    for position, word in enumerate(words):
+        bare = word.strip(".,;:()\"'“”’")
+        if not bare:
+            continue
+        if bare[0].islower() and not any(c.isupper() for c in bare) and bare.casefold() not in _LOWER_OK:
+            return True  # "company's board", "Black communities", "Health-funded" is checked below
+        if position > 0 and bare == "The":
+            return True  # "Nordex Group The Group": two mentions run together
+        if position > 0 and bare.casefold() in _HEADLINE_VERBS and len(words) > 2:
+            return True
+    last = words[-1].casefold()
+    if len(words) > 1 and last in _GENERIC_PLURAL_HEADS:
+        return True
+    return last in _DANGLING or last in {"al", "al."} or re.search(r"-(?:funded|based|backed|led|owned)$", last) is not None
+
+
 def _is_bad_person(name: str) -> bool:
     """Person mentions that cannot be a person's name: digits, acronyms, institutional heads."""
     if any(c.isdigit() for c in name):
         return True
     if " " not in name and name.isupper():
         return True  # "SITC", "CEO": an acronym, not a personal name
-    return name.rsplit(" ", 1)[-1].casefold() in _NON_PERSON_HEADS
+    words = name.split()
+    if len(words) > 1 and any(len(w) > 1 and w.isupper() and w not in {"II", "III", "IV", "JR"} for w in words):
+        return True  # "Holmgren AJ", "KYNC Website"
+    return words[-1].casefold() in _NON_PERSON_HEADS | _PERSON_TITLES
 
 
 def normalise_name(surface: str, label: str) -> str | None:
