@@ -22,7 +22,9 @@ from indexer.entities import ENTITY_TYPES, EntityInfo, Mention, entity_key
 from indexer.evidence import ALIAS_SEPARATOR
 
 _TIE_ORDER = ("org", "place", "facility", "person")
-_LEGAL = frozenset("co ltd limited inc incorporated corp corporation llc plc lp sa ag nv bhd pty group holdings".split())
+_LEGAL = frozenset("""
+    co ltd limited inc incorporated corp corporation llc llp plc lp sa ag se nv bv gmbh kg ab asa oyj spa bhd pty
+    group holdings""".split())
 # Words a company drops when it shortens its own name in a release; legal words included.
 _DESCRIPTIVE = _LEGAL | frozenset("""
     holding logistics technology technologies tech international global industries industrial enterprises

@@ -39,7 +39,7 @@ _GENERIC_WORDS = frozenset("""
     shareholders shareholder investors secretary secretariat general manager executive
     senior deputy
     contact contacts notice statement statements tools media relations release press safe harbor
-    forward-looking clinical trial trials equity offering update""".split())
+    forward-looking clinical trial trials equity offering update supervisory advisory""".split())
 # Legal-form words: kept at the end of a real name, but junk on their own.
 _LEGAL_SUFFIXES = frozenset("co co. ltd ltd. inc inc. corp corp. limited plc llc llc. lp l.p. ag sa s.a. nv n.v. bhd bhd. pty pty.".split())
 _CONNECTORS = frozenset("of and & the for".split())
@@ -73,7 +73,10 @@ _DANGLING = frozenset("of and & the for at on in to with by from as or".split())
 _HEADLINE_VERBS = frozenset("""
     announces announced places leverages engages welcomes launches expands signs reports receives completes
     secures partners joins appoints unveils introduces acquires enters achieves celebrates highlights files
-    showcases adds names opens releases notifies identifies establishes rise rises logo""".split())
+    showcases adds names opens releases notifies identifies establishes rise rises logo brings needs kicks
+    provides publishes presents features""".split())
+# Function words capitalised inside a Title Case headline: "Potential To Deliver Value In A Dynamic Market".
+_HEADLINE_FUNCTION_WORDS = frozenset("To In A Into With Off Up".split())
 # Plural common nouns a real name does not end with: "Interim Filings", "Fed Meetings", "Crypto Exchanges".
 _GENERIC_PLURAL_HEADS = frozenset("""
     filings agreements investors exchanges meetings results financials prices shares markets sectors
@@ -204,7 +207,7 @@ def _looks_like_a_fragment(name: str) -> bool:
             continue
         if bare[0].islower() and not any(c.isupper() for c in bare) and bare.casefold() not in _LOWER_OK:
             return True  # "company's board", "Black communities", "Health-funded" is checked below
-        if position > 0 and bare == "The":
+        if position > 0 and (bare == "The" or bare in _HEADLINE_FUNCTION_WORDS):
             return True  # "Nordex Group The Group": two mentions run together
         if position > 0 and bare.casefold() in _HEADLINE_VERBS and len(words) > 2:
             return True
@@ -290,13 +293,13 @@ def _doc_mentions(doc: "spacy.tokens.Doc") -> list[Mention]:
         if actor and label in ENTITY_TYPES and ACTOR_AFTER.match(text, end):
             mentions.append(Mention(actor, "actor"))
     mentions += [Mention(alias, "alias") for alias in acronym_aliases(text)]
-    title, _, body = text.partition("\n\n")
+    title = text.partition("\n\n")[0]
     issuer = find_issuer(text, len(title), orgs)
     issuer = normalise_name(issuer, "org") if issuer else None
     if issuer:
         mentions.append(Mention(issuer, "issuer"))
     if text.strip():
-        mentions.append(Mention(classify(title, body), "category"))
+        mentions.append(Mention(classify(title), "category"))
     return mentions
 
 

@@ -86,6 +86,7 @@ def find_issuer(text: str, title_end: int, orgs: list[OrgSpan]) -> str | None:
             return after[0].name
     about = _ABOUT.search(text, title_end)
     if about:
-        return about.group(1).strip().rstrip(".,;")
+        # "About ABVC BioPharma & Its Industry": the company, not what follows it.
+        return re.split(r"\s+(?:&|and)\s+(?:its|their)\b", about.group(1), flags=re.IGNORECASE)[0].strip().rstrip(".,;")
     in_title = [o for o in orgs if o.start < title_end]
     return in_title[0].name if in_title else None
