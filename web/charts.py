@@ -9,6 +9,7 @@ BAR_WIDTH = 12
 GAP = 2
 HEIGHT = 80
 LABEL_SPACE = 16
+MIN_WIDTH = 60  # room for a year label under a single bar
 
 
 def month_bars(months: Sequence[tuple[str, int]], title: str) -> Markup:
@@ -16,7 +17,7 @@ def month_bars(months: Sequence[tuple[str, int]], title: str) -> Markup:
     if not months:
         return Markup("")
     peak = max(count for _, count in months) or 1
-    width = len(months) * (BAR_WIDTH + GAP)
+    width = max(MIN_WIDTH, len(months) * (BAR_WIDTH + GAP))
     parts = [
         f'<svg class="chart" role="img" width="{width}" height="{HEIGHT + LABEL_SPACE}" '
         f'viewBox="0 0 {width} {HEIGHT + LABEL_SPACE}" xmlns="http://www.w3.org/2000/svg">',
