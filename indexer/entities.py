@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from indexer.categories import classify
+from indexer.evidence import ACTOR_AFTER, LEGAL_TAIL, OrgSpan, acronym_aliases, find_issuer
+
 if TYPE_CHECKING:  # spaCy is heavy; import it only when a pipeline is loaded.
     import spacy
 
@@ -266,9 +269,6 @@ def release_text(title: str, body: str, max_chars: int = 100_000) -> str:
 
 
 def _doc_mentions(doc: "spacy.tokens.Doc") -> list[Mention]:
-    from indexer.categories import classify
-    from indexer.evidence import ACTOR_AFTER, LEGAL_TAIL, OrgSpan, acronym_aliases, find_issuer
-
     text = doc.text
     mentions: list[Mention] = []
     orgs: list[OrgSpan] = []

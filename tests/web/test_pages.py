@@ -85,3 +85,9 @@ def test_entity_page_shows_aliases_chart_cooccurring_and_escapes(client):
     assert "Qingdao Port" in listing and "CIMC" not in listing.split("<ul")[1]
     hostile = client.get("/entities?q=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True)
     assert "<script>alert(1)" not in hostile and "&lt;script&gt;" in hostile
+
+
+def test_release_page_names_its_issuer(client):
+    page = client.get("/releases/004_adb0e8ee3c5d47dd").get_data(as_text=True)
+    assert 'issued by <a href="/entities/org/SITC">SITC</a>' in page
+    assert "issued by" not in client.get("/releases/nope").get_data(as_text=True)
