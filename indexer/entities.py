@@ -288,6 +288,9 @@ def _doc_mentions(doc: "spacy.tokens.Doc") -> list[Mention]:
             mentions.append(Mention(name, label))
             if label == "org":
                 orgs.append(OrgSpan(name, ent.start_char))
+        if label == "person" and len(ent) == 1 and normalise_name(surface, "org"):
+            # One word called a person ("Benzinga is thrilled to announce") may be the issuer; not an org mention.
+            orgs.append(OrgSpan(normalise_name(surface, "org"), ent.start_char))
         # A mislabelled "person" ("Qingdao Port signed") still shows that the name acts.
         actor = name if label in ENTITY_TYPES and label != "person" else normalise_name(surface, "org")
         if actor and label in ENTITY_TYPES and ACTOR_AFTER.match(text, end):

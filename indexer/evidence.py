@@ -73,6 +73,7 @@ _DATELINE = re.compile(
     r"(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*[-–—]+\s*)?",
     re.IGNORECASE,
 )
+DATELINE_WINDOW = 60  # characters after the dateline in which the issuer's name starts
 _ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)[\s*:_#]*$", re.MULTILINE)
 
 
@@ -81,7 +82,8 @@ def find_issuer(text: str, title_end: int, orgs: list[OrgSpan]) -> str | None:
     else the first org of the title; None when the release names none of these."""
     dateline = _DATELINE.search(text, title_end)
     if dateline:
-        after = [o for o in orgs if dateline.end() <= o.start <= dateline.end() + 4]
+        # Within the opening words: "The law firm of Kessler Topaz ...", "The Supervisory Board of Nagarro SE ...".
+        after = [o for o in orgs if dateline.end() <= o.start <= dateline.end() + DATELINE_WINDOW]
         if after:
             return after[0].name
     about = _ABOUT.search(text, title_end)

@@ -72,6 +72,8 @@ def test_issuer_from_dateline_then_about_then_title():
     start = text.index("Acme Robotics")
     orgs = [OrgSpan("Acme", 0), OrgSpan("Acme Robotics, Inc.", start)]
     assert find_issuer(text, len("Acme Wins"), orgs) == "Acme Robotics, Inc."
+    firm = "Alert\n\nRADNOR, PA - (NewMediaWire) - January 2, 2025 - The law firm of Kessler Topaz LLP informs investors."
+    assert find_issuer(firm, 5, [OrgSpan("Kessler Topaz LLP", firm.index("Kessler"))]) == "Kessler Topaz LLP"
     no_dateline = "Big News\n\nToday things happened.\n\n**About Zeta Labs**\nZeta makes things."
     assert find_issuer(no_dateline, len("Big News"), []) == "Zeta Labs"
     assert find_issuer("Beta Partners With Gamma\n\nBody.", 24, [OrgSpan("Beta", 0), OrgSpan("Gamma", 19)]) == "Beta"
