@@ -32,6 +32,7 @@ VECTORS = "vectors.faiss"
 PASSAGES = "passages.npz"
 CATALOG = "catalog.json"
 MANIFEST = "manifest.json"
+IMPACTS = "impacts.npz"  # a cache of the keyword index's BM25F scores (search/impacts.py); rebuilt when missing
 
 KEEP_VERSIONS = 3  # older versions are removed after a publish; readers of recent ones keep working
 

@@ -54,7 +54,8 @@ class Engine:
             )
         self._embedder = embedder
         self.catalog = Catalog.load(version_dir / layout.CATALOG)
-        self.keyword = KeywordRetriever(open_keyword_index(version_dir / layout.KEYWORD_DIR))
+        self.keyword = KeywordRetriever(open_keyword_index(version_dir / layout.KEYWORD_DIR),
+                                        impacts_path=version_dir / layout.IMPACTS)
         passages = PassageMap.load(version_dir / layout.PASSAGES)
         self.semantic = SemanticRetriever(read_vector_index(version_dir / layout.VECTORS), passages)
         self.release_ids: list[str] = [str(r) for r in passages.release_ids]
@@ -110,8 +111,7 @@ class Engine:
         kq: wq.Query | None = None
         if request.q and request.mode in ("keyword", "hybrid"):
             kq = self.keyword.parse(request.q)
-            docnum_filter = None if allowed is None else set(
-                np.flatnonzero(np.isin(self._ordinal_by_docnum, allowed)).tolist())
+            docnum_filter = None if allowed is None else np.flatnonzero(np.isin(self._ordinal_by_docnum, allowed))
             keyword_run = [(int(self._ordinal_by_docnum[d]), s) for d, s in self.keyword.search(kq, docnum_filter)]
             if kq is wq.NullQuery:
                 warnings.append("the query has no searchable words for keyword search (only stop words?)")

@@ -3,22 +3,28 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 from typing import Iterable
+
+import numpy as np
 
 from whoosh import qparser, query, scoring
 from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
+from search.impacts import TermImpacts
+
 SEARCH_FIELDS = ("title", "body")
 _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
 
 
 def make_parser(ix: Index) -> qparser.QueryParser:
-    """Natural-language queries: OR of terms ranked by BM25F, "quoted phrases", + and - and parentheses.
+    """Natural-language queries: OR of terms ranked by BM25F, "quoted phrases", AND / OR / NOT and parentheses.
 
     Field prefixes, wildcards and ranges are off: users type company names with colons and asterisks, and a lone
-    `*` would otherwise match every document (FINDINGS.md).
+    `*` would otherwise match every document (FINDINGS.md). There is no +/- syntax on purpose: Whoosh's plugin for it
+    reads the hyphen in "China-Laos" or "co-operation" as an exclusion.
     """
     parser = qparser.MultifieldParser(list(SEARCH_FIELDS), ix.schema, group=qparser.OrGroup)
     for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin):
@@ -29,7 +35,7 @@ def make_parser(ix: Index) -> qparser.QueryParser:
 class KeywordRetriever:
     """One Whoosh index; a searcher per thread (Whoosh searchers are not shared across threads)."""
 
-    def __init__(self, ix: Index) -> None:
+    def __init__(self, ix: Index, impacts_path: Path | None = None) -> None:
         self._ix = ix
         self._parser = make_parser(ix)
         self._local = threading.local()
@@ -37,6 +43,7 @@ class KeywordRetriever:
         self._lock = threading.Lock()
         self._dates = None
         self.ids_by_docnum: list[str] = self._read_ids()
+        self.impacts = self._impacts(impacts_path) if impacts_path is not None else None
 
     def searcher(self) -> Searcher:
         s = getattr(self._local, "searcher", None)
@@ -53,15 +60,33 @@ class KeywordRetriever:
             column = s.reader().column_reader("id")
             return [column[docnum] for docnum in range(s.reader().doc_count_all())]
 
+    def _impacts(self, path: Path) -> TermImpacts:
+        """The cached impacts of this (immutable) index version, computed and saved on first use."""
+        impacts = TermImpacts.load(path)
+        if impacts is None or impacts.doc_count != len(self.ids_by_docnum):
+            impacts = TermImpacts.compute(self.searcher(), SEARCH_FIELDS)
+            impacts.save(path)
+        return impacts
+
     def parse(self, text: str) -> query.Query:
         return self._parser.parse(text)
 
-    def search(self, q: query.Query, allowed: set[int] | None) -> list[tuple[int, float]]:
-        """Every matching document as (docnum, score), best first."""
-        if allowed is not None and not allowed:
+    def search(self, q: query.Query, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """Every matching document as (docnum, score), best first (ties: lower docnum first).
+
+        `allowed` holds the docnums that pass the filters (None: no filter).
+        """
+        if allowed is not None and not len(allowed):
             return []
-        results = self.searcher().search(q, limit=None, filter=allowed)
-        return [(hit.docnum, float(hit.score)) for hit in results]
+        scores = self.impacts.score(q) if self.impacts is not None else None
+        if scores is None:  # phrases, +required, -excluded: Whoosh evaluates them itself
+            results = self.searcher().search(q, limit=None, filter=None if allowed is None else set(allowed.tolist()))
+            return [(hit.docnum, float(hit.score)) for hit in results]
+        matched = np.flatnonzero(scores > 0)
+        if allowed is not None:
+            matched = np.intersect1d(matched, allowed, assume_unique=True)
+        order = matched[np.lexsort((matched, -scores[matched]))]
+        return list(zip(order.tolist(), scores[order].tolist()))
 
     def filter_docnums(self, entity_groups: Iterable[list[str]], date_from: dt.date | None,
                        date_to: dt.date | None) -> set[int]:

@@ -146,3 +146,9 @@ def test_seed_facets_hold_exactly_the_canonical_entities_and_no_junk(seed_engine
     assert facet(result, "category") == {"agreement": 2}
     sitc = seed_engine.catalog.find("SITC Logistics Group")
     assert sitc.name == "SITC" and sitc.aliases == ("sitc", "sitc logistics group")
+
+
+def test_hyphenated_names_match_and_never_exclude(seed_engine):
+    result = seed_engine.search(SearchRequest(q="China-Laos Railway", mode="keyword"))
+    assert [h.id for h in result.hits] == [CIMC]
+    assert seed_engine.search(SearchRequest(q="Qingdao-Port", mode="keyword")).hits[0].id == PORTS

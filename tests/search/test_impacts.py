@@ -1,0 +1,60 @@
+"""The precomputed BM25F impacts must give exactly what Whoosh's own scoring gives."""
+import pytest
+from whoosh import scoring
+
+from indexer import layout
+from search.impacts import TermImpacts
+from search.keyword import KeywordRetriever
+
+QUERIES = ["agreements involving ports", "quarterly revenue growth", "acquisition of a mining company",
+           "bitcoin", "Haier smart home results", "appoints chief executive officer", "the", "zzzzqqq"]
+
+
+@pytest.fixture(scope="module")
+def retriever(sample_engine):
+    return sample_engine.keyword
+
+
+def whoosh_scores(retriever, text):
+    results = retriever.searcher().search(retriever.parse(text), limit=None)
+    return {hit.docnum: hit.score for hit in results}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_impacts_match_whoosh_scores_and_match_set(retriever, text):
+    expected = whoosh_scores(retriever, text)
+    got = dict(retriever.search(retriever.parse(text), None))
+    assert set(got) == set(expected)
+    for docnum, score in expected.items():
+        assert got[docnum] == pytest.approx(score, rel=1e-5)
+
+
+def test_filter_restricts_the_fast_path(retriever):
+    import numpy as np
+
+    q = retriever.parse("quarterly revenue growth")
+    everything = retriever.search(q, None)
+    allowed = np.array(sorted(d for d, _ in everything[::2]))
+    assert [d for d, _ in retriever.search(q, allowed)] == [d for d, _ in everything if d in set(allowed.tolist())]
+    assert retriever.search(q, np.zeros(0, dtype=np.int64)) == []
+
+
+@pytest.mark.parametrize("text", ['"smart home"', "bitcoin AND mining", "bitcoin NOT mining", "(bitcoin OR gold) AND mining"])
+def test_other_queries_fall_back_to_whoosh(retriever, text):
+    q = retriever.parse(text)
+    assert retriever.impacts.score(q) is None
+    assert dict(retriever.search(q, None)) == pytest.approx(whoosh_scores(retriever, text))
+
+
+def test_impacts_are_cached_in_the_version_and_reloaded(sample_engine):
+    path = sample_engine.version_dir / layout.IMPACTS
+    loaded = TermImpacts.load(path)
+    assert loaded is not None and loaded.doc_count == sample_engine.size
+    assert loaded.matrix.nnz == sample_engine.keyword.impacts.matrix.nnz
+    assert TermImpacts.load(path.with_name("missing.npz")) is None
+
+
+def test_compute_refuses_other_weightings(sample_engine):
+    with sample_engine.keyword._ix.searcher(weighting=scoring.TF_IDF()) as s:
+        with pytest.raises(TypeError):
+            TermImpacts.compute(s, ["body"])
