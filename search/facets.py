@@ -58,6 +58,10 @@ class FacetCounter:
         month_index = {m: i for i, m in enumerate(months)}
         self.month = np.array([month_index[month_of(int(d))] if d else -1 for d in days], dtype=np.int64)
 
+    def column_of(self, key: str) -> int:
+        """The matrix column of a canonical entity key."""
+        return self._column[key]
+
     def restrict(self, ordinals: np.ndarray, request: SearchRequest, catalog: Catalog) -> np.ndarray:
         """The ordinals whose issuer is one of `request.issuers` and type one of `request.categories`."""
         if request.issuers:

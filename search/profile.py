@@ -20,7 +20,7 @@ def entity_profile(engine: "Engine", type_: str, name: str) -> dict[str, Any] | 
     ordinals = sorted((int(engine._ordinal_by_docnum[d]) for d in docnums), key=lambda o: -engine._day[o])
     rows = np.array(ordinals, dtype=np.int64)
     counter = engine.facet_counter
-    column = counter._column[info.key]
+    column = counter.column_of(info.key)
     return {
         "name": info.name,
         "type": info.type,

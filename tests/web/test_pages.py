@@ -72,6 +72,10 @@ def test_issuer_and_type_facets_and_the_facet_search_form(client):
     assert 'id="facet-issuer"' in page and 'href="/search?q=agreement&amp;issuer=SITC"' in page
     assert "agreement / partnership" in page and "issued by" in page
     assert 'name="facet_q"' in page
+    assert '<a class="more" href="/search?q=agreement&amp;facet_size=200#facet-org">more…</a>' in page
+    everything = client.get("/search?q=agreement&facet_size=200").get_data(as_text=True)
+    assert 'href="/search?q=agreement&amp;facet_size=200#facet-org"' not in everything  # all listed: no "more"
+    assert "Yunnan Provincial Party Committee" in everything and "Yunnan Provincial Party Committee" not in page
     narrowed = client.get("/search?q=agreement&facet_q=port&facet_size=50").get_data(as_text=True)
     assert "Mohan Port" in narrowed and "Gao Xiang" not in narrowed.split('<section class="results">')[0]
 
