@@ -28,7 +28,8 @@ _LEGAL = frozenset("""
 # Words a company drops when it shortens its own name in a release; legal words included.
 _DESCRIPTIVE = _LEGAL | frozenset("""
     holding logistics technology technologies tech international global industries industrial enterprises
-    systems solutions services shipping company the""".split())
+    systems solutions services shipping company the labs lab laboratories pharmaceuticals pharma therapeutics
+    biosciences biopharma resources mining energy capital media digital health""".split())
 _ORG_HEADS = frozenset("""
     government ministry commission committee department bureau administration council authority agency
     association federation university institute bank exchange court parliament congress""".split())

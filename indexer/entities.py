@@ -42,9 +42,18 @@ _GENERIC_WORDS = frozenset("""
     shareholders shareholder investors secretary secretariat general manager executive
     senior deputy
     contact contacts notice statement statements tools media relations release press safe harbor
-    forward-looking clinical trial trials equity offering update supervisory advisory""".split())
+    forward-looking clinical trial trials equity offering update supervisory advisory
+    association inquiries additional resources ip""".split())
+# Distribution wires (every release names the one that carried it), identifier labels and credentials after a
+# person's name: present in hundreds of releases, parties to none.
+_NEVER_ENTITIES = frozenset("""
+    newmediawire newswire businesswire globenewswire prnewswire accesswire einpresswire
+    isin wkn cusip lei ticker faha facc fache m.p.h. mph ph.d. phd m.d. mba cpa""".split())
+
 # Legal-form words: kept at the end of a real name, but junk on their own.
-_LEGAL_SUFFIXES = frozenset("co co. ltd ltd. inc inc. corp corp. limited plc llc llc. lp l.p. ag sa s.a. nv n.v. bhd bhd. pty pty.".split())
+_LEGAL_SUFFIXES = frozenset(
+    "co co. ltd ltd. inc inc. corp corp. limited plc llc llc. llp lp l.p. ag sa s.a. se nv n.v. gmbh kg bhd bhd. pty pty."
+    .split())
 _CONNECTORS = frozenset("of and & the for".split())
 _FILLER_WORDS = _GENERIC_WORDS | _LEGAL_SUFFIXES | {w.rstrip(".") for w in _LEGAL_SUFFIXES} | _CONNECTORS
 _PRONOUNS = frozenset("we our ours us it its they their them he she his her i you".split())
@@ -183,6 +192,8 @@ def _is_junk(name: str, label: str) -> bool:
     if _NUMBERISH.match(name) or _DATEISH.match(name):
         return True
     if _looks_like_a_fragment(name):
+        return True
+    if name.casefold() in _NEVER_ENTITIES or name.rsplit(" ", 1)[-1] in ("Act", "Acts"):
         return True
     words = [w.strip(".,").casefold() for w in name.split()]
     if len(words) == 1 and words[0] in _PRONOUNS and not name.isupper():
