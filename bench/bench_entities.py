@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "entities-bench.pkl")
     parser.add_argument("--show-sample", action="store_true", help="print the facet-value samples to judge")
+    parser.add_argument("--show-top", action="store_true", help="print the 25 org values with the most releases")
     args = parser.parse_args()
     releases = load_releases(args.n)
     new_mentions, old_mentions = extract(releases, args.cache)
@@ -146,6 +147,14 @@ def main() -> None:
         if args.show_sample:
             for v in sample:
                 print(f"  {_digest(v)}\t{v}")
+
+    if args.show_top:
+        in_releases = Counter(k for ms in old_mentions for k in {entity_key(n) for n, t in ms if t in ENTITY_TYPES})
+        top_before = [f"{before[k][0]} ({c})" for k, c in in_releases.most_common() if before[k][1] == "org"][:25]
+        top_after = [f"{e.name} ({e.releases})" for e in sorted(catalog.entities.values(), key=lambda e: -e.releases)
+                     if e.type == "org"][:25]
+        print("top org values before: " + " | ".join(top_before))
+        print("top org values after:  " + " | ".join(top_after))
 
     by_id = {r["id"]: catalog.releases[r["id"]] for r in releases}
     for label_file, field, predicted in (

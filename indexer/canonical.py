@@ -6,7 +6,7 @@ Groups are unions of mention keys on evidence:
 - defined in a release: acronyms ("China International Marine Containers (CIMC)"), stored as ``alias`` mentions;
 - used in one release: a short form of a longer org name in that release that drops only descriptive words
   ("CIMC Wetrans" of "CIMC Wetrans Logistics Technology (Group) Co., Ltd."), and a person's surname alone.
-An acronym or short form that points at two different long names in the corpus is ambiguous and merges nothing.
+An acronym or short form merges only with the name it stands for in at least 80% of its uses in the corpus.
 
 The type is the corpus-wide vote, overridden by the name's head word: ministries, governments and commissions are
 orgs; provinces and cities are places; railways, terminals, ports are facilities unless the corpus uses the name as
@@ -88,12 +88,22 @@ def rule_type(name: str, actor: bool) -> str | None:
     return None
 
 
-def _single_targets(edges: dict[str, set[str]], groups: _Groups) -> Iterable[tuple[str, str]]:
-    """(short, long) pairs whose short form points at exactly one group: ambiguous short forms merge nothing."""
+DOMINANT_SHARE = 0.8  # an acronym or short form merges with the name it stands for in at least this share of uses
+
+
+def _dominant_targets(edges: dict[str, Counter[str]], groups: _Groups) -> Iterable[tuple[str, str]]:
+    """(short, long) pairs where the short form stands for one group in >= DOMINANT_SHARE of its uses; a short
+    form split between different names ("SEC": the regulator, a sports conference) merges nothing."""
     for short, longs in edges.items():
-        roots = {groups.find(long) for long in longs}
-        if len(roots) == 1:
-            yield short, next(iter(longs))
+        by_root: Counter[str] = Counter()
+        example: dict[str, str] = {}
+        for long, count in longs.items():
+            root = groups.find(long)
+            by_root[root] += count
+            example.setdefault(root, long)
+        root, count = by_root.most_common(1)[0]
+        if count >= DOMINANT_SHARE * sum(by_root.values()):
+            yield short, example[root]
 
 
 def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[str, EntityInfo]:
@@ -102,8 +112,8 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     in_releases: dict[str, set[int]] = defaultdict(set)
     actors: set[str] = set()
-    acronym_edges: dict[str, set[str]] = defaultdict(set)
-    short_edges: dict[str, set[str]] = defaultdict(set)
+    acronym_edges: dict[str, Counter[str]] = defaultdict(Counter)
+    short_edges: dict[str, Counter[str]] = defaultdict(Counter)
     for number, mentions in enumerate(mentions_per_release):
         keys_by_type: dict[str, set[str]] = defaultdict(set)
         for m in mentions:
@@ -118,17 +128,17 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
                 actors.add(entity_key(m.name))
             elif m.label == "alias":
                 full, _, short = m.name.partition(ALIAS_SEPARATOR)
-                acronym_edges[entity_key(short)].add(loose_key(entity_key(full)))
+                acronym_edges[entity_key(short)][loose_key(entity_key(full))] += 1
         for long in keys_by_type["org"]:
             core = _strip_tail(loose_key(long), _DESCRIPTIVE)
             for short in keys_by_type["org"]:
                 if short != long and loose_key(short) == core:
-                    short_edges[short].add(long)
+                    short_edges[short][long] += 1
         people = keys_by_type["person"]
         for long in people:
             surname = long.rsplit(" ", 1)[-1]
             if " " in long and surname in people:
-                short_edges[surname].add(long)
+                short_edges[surname][long] += 1
 
     groups = _Groups()
     org_like = {k for k, v in votes.items() if _majority(v) == "org"}
@@ -139,12 +149,11 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
         core = _strip_tail(loose_key(key), _LEGAL)
         if core in by_loose and by_loose[core] in org_like:
             groups.union(key, by_loose[core])
-    for short, full in _single_targets(
-        {s: {by_loose[f] for f in fulls if f in by_loose} for s, fulls in acronym_edges.items() if s in votes},
-        groups,
-    ):
+    known_fulls = {s: Counter({by_loose[f]: n for f, n in fulls.items() if f in by_loose})
+                   for s, fulls in acronym_edges.items() if s in votes}
+    for short, full in _dominant_targets({s: c for s, c in known_fulls.items() if c}, groups):
         groups.union(short, full)
-    for short, long in _single_targets(short_edges, groups):
+    for short, long in _dominant_targets(short_edges, groups):
         groups.union(short, long)
 
     members: dict[str, list[str]] = defaultdict(list)

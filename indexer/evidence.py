@@ -41,6 +41,9 @@ def acronym_aliases(text: str) -> list[str]:
             continue
         before = text[max(0, match.start() - 200) : match.start()]
         words = _WORD.findall(before)
+        if words and len(words[-1]) > len(acronym) and [c for c in words[-1] if c.isupper()] == letters:
+            found.append(f"{words[-1]}{ALIAS_SEPARATOR}{acronym}")  # "InvestorBrandNetwork (IBN)"
+            continue
         want = list(reversed(letters))
         used: list[str] = []
         i = len(words) - 1
