@@ -81,17 +81,19 @@ _ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)[\s*:_#]*$", 
 
 
 def find_issuer(text: str, title_end: int, orgs: list[OrgSpan]) -> str | None:
-    """The issuing organisation: the org right after the dateline, else the first "About X" paragraph,
-    else the first org of the title; None when the release names none of these."""
+    """The issuing organisation, by the strength of the evidence: the org named right after the wire dateline; else
+    the first "About X" paragraph; else an org in the dateline's opening words ("The law firm of Kessler Topaz ...",
+    checked after "About" because NER often misses the issuer there and finds only its ticker); else the title's
+    first org. None when the release names none of these."""
     dateline = _DATELINE.search(text, title_end)
-    if dateline:
-        # Within the opening words: "The law firm of Kessler Topaz ...", "The Supervisory Board of Nagarro SE ...".
-        after = [o for o in orgs if dateline.end() <= o.start <= dateline.end() + DATELINE_WINDOW]
-        if after:
-            return after[0].name
+    opening = [o for o in orgs if dateline and dateline.end() <= o.start <= dateline.end() + DATELINE_WINDOW]
+    if opening and opening[0].start <= dateline.end() + 4:
+        return opening[0].name
     about = _ABOUT.search(text, title_end)
     if about:
         # "About ABVC BioPharma & Its Industry": the company, not what follows it.
         return re.split(r"\s+(?:&|and)\s+(?:its|their)\b", about.group(1), flags=re.IGNORECASE)[0].strip().rstrip(".,;")
+    if opening:
+        return opening[0].name
     in_title = [o for o in orgs if o.start < title_end]
     return in_title[0].name if in_title else None
