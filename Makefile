@@ -27,7 +27,9 @@ index: $(STAMP)
 run: $(STAMP) $(INDEX)/CURRENT
 	$(BIN)/announcements serve --index $(INDEX) --port $(PORT)
 
+# The browser tests drive Debian's chromium through Playwright; `playwright install` (a download) is never used.
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

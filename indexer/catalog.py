@@ -12,16 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from indexer.categories import CATEGORIES
 from indexer.entities import ENTITY_TYPES, EntityInfo, Mention, entity_key, resolve_entities
 from indexer.layout import read_json, write_json
 
 MAX_RECORD_VALUES = 20  # dates and amounts kept per release
+# The issuer counts as a mention of its org: "About Acme Holdings" names Acme even where NER missed it.
+_NAMING_LABELS = frozenset(ENTITY_TYPES) | {"issuer"}
 
 
 @dataclass(frozen=True)
 class ReleaseEntities:
     keys: tuple[str, ...]  # canonical entity keys, most mentioned first
     mentions: tuple[tuple[str, str, int], ...] = ()  # (name, label, count): the NER output this was built from
+    issuer: str | None = None  # canonical key of the issuing organisation
+
+    @property
+    def category(self) -> str:
+        """The announcement type (indexer.categories), "other" when extraction recorded none."""
+        return next((n for n, label, _ in self.mentions if label == "category" and n in CATEGORIES), "other")
 
     @property
     def dates(self) -> tuple[str, ...]:
@@ -37,7 +46,7 @@ class ReleaseEntities:
 
     def mention_keys(self) -> tuple[str, ...]:
         """What the keyword index stores for this release: the distinct keys of its facet mentions."""
-        return tuple(dict.fromkeys(entity_key(n) for n, label, _ in self.mentions if label in ENTITY_TYPES))
+        return tuple(dict.fromkeys(entity_key(n) for n, label, _ in self.mentions if label in _NAMING_LABELS))
 
 
 @dataclass
@@ -67,6 +76,28 @@ class Catalog:
             grouped[info.type].append(info.name)
         return grouped
 
+    def issuer_name(self, release_id: str) -> str | None:
+        """Display name of the organisation that issued the release, or None if it names none."""
+        record = self.releases.get(release_id)
+        return self.entities[record.issuer].name if record and record.issuer in self.entities else None
+
+    def alias_names(self, key: str) -> list[str]:
+        """The surface forms the corpus uses for an entity, most common first (its display name included)."""
+        if not hasattr(self, "_surfaces"):
+            surfaces: dict[str, Counter[str]] = {}
+            for record in self.releases.values():
+                for name, label, count in record.mentions:
+                    if label in _NAMING_LABELS:
+                        canonical = self.alias_of.get(entity_key(name))
+                        if canonical:
+                            surfaces.setdefault(canonical, Counter())[name] += count
+            self._surfaces = surfaces
+        found = self._surfaces.get(key, Counter())
+        # Case variants of one form are one alias.
+        forms = dict.fromkeys(max((s for s in found if entity_key(s) == entity_key(f)), key=found.get)
+                              for f, _ in found.most_common())
+        return list(forms)
+
     def to_json(self) -> dict:
         return {
             "entities": {
@@ -75,7 +106,7 @@ class Catalog:
                 for k, e in self.entities.items()
             },
             "releases": {
-                rid: {"keys": list(r.keys), "mentions": [list(m) for m in r.mentions]}
+                rid: {"keys": list(r.keys), "mentions": [list(m) for m in r.mentions], "issuer": r.issuer}
                 for rid, r in self.releases.items()
             },
         }
@@ -88,7 +119,8 @@ class Catalog:
             for k, e in data["entities"].items()
         }
         releases = {
-            rid: ReleaseEntities(tuple(r["keys"]), tuple((n, label, int(c)) for n, label, c in r["mentions"]))
+            rid: ReleaseEntities(tuple(r["keys"]), tuple((n, label, int(c)) for n, label, c in r["mentions"]),
+                                 r.get("issuer"))
             for rid, r in data["releases"].items()
         }
         return cls(entities, releases)
@@ -110,10 +142,12 @@ def build_catalog(release_ids: Sequence[str], mentions: Sequence[Sequence[Mentio
         counted = Counter((m.name, m.label) for m in release_mentions)
         by_entity = Counter(
             alias_of[entity_key(m.name)] for m in release_mentions
-            if m.label in ENTITY_TYPES and entity_key(m.name) in alias_of
+            if m.label in _NAMING_LABELS and entity_key(m.name) in alias_of
         )
+        issuer = next((alias_of.get(entity_key(m.name)) for m in release_mentions if m.label == "issuer"), None)
         releases[rid] = ReleaseEntities(
             keys=tuple(k for k, _ in by_entity.most_common()),  # most mentioned first, then first seen
             mentions=tuple((name, label, n) for (name, label), n in counted.items()),
+            issuer=issuer if issuer and entities[issuer].type == "org" else None,
         )
     return Catalog(entities, releases)

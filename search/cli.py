@@ -28,19 +28,22 @@ def _print_table(result: SearchResult) -> None:
 @click.option("--limit", type=int, default=10, show_default=True)
 @click.option("--offset", type=int, default=0, show_default=True)
 @click.option("--entity", "entities", multiple=True, metavar="TYPE:NAME", help="Filter, repeatable (e.g. org:SITC).")
+@click.option("--issuer", "issuers", multiple=True, metavar="NAME", help="Issued by this organisation, repeatable.")
+@click.option("--category", "categories", multiple=True, metavar="TYPE",
+              help="Announcement type (agreement, acquisition, results, ...), repeatable.")
 @click.option("--date-from", default="", help="YYYY-MM-DD")
 @click.option("--date-to", default="", help="YYYY-MM-DD")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--explain", is_flag=True, help="Explain every score.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
 def search_command(query: tuple[str, ...], index_dir: str | None, mode: str, limit: int, offset: int,
-                   entities: tuple[str, ...], date_from: str, date_to: str, sort: str, explain: bool,
-                   as_json: bool) -> None:
+                   entities: tuple[str, ...], issuers: tuple[str, ...], categories: tuple[str, ...], date_from: str,
+                   date_to: str, sort: str, explain: bool, as_json: bool) -> None:
     """Search the index."""
     from search.engine import Engine
 
     params = {"q": [" ".join(query)], "mode": [mode], "limit": [str(limit)], "offset": [str(offset)],
-              "entity": list(entities), "date_from": [date_from], "date_to": [date_to], "sort": [sort],
+              "entity": list(entities), "issuer": list(issuers), "category": list(categories), "date_from": [date_from], "date_to": [date_to], "sort": [sort],
               "explain": ["1" if explain else "0"]}
     try:
         request = parse_request(params)

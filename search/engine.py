@@ -21,6 +21,7 @@ from search.facets import FacetCounter
 from search.fusion import RRF_K, reciprocal_rank_fusion
 from search.hits import Hit, SearchRequest, SearchResult
 from search.keyword import KeywordRetriever
+from search.profile import entity_profile
 from search.semantic import SemanticRetriever
 from search.snippets import keyword_snippet, plain_snippet
 
@@ -73,7 +74,7 @@ class Engine:
             ordinal = self.ordinal_of[rid]
             day = self.keyword.date(docnum)
             self._day[ordinal] = day.toordinal() if day else 0
-        self.facet_counter = FacetCounter(self.catalog, self.release_ids)
+        self.facet_counter = FacetCounter(self.catalog, self.release_ids, self._day)
 
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
@@ -97,15 +98,18 @@ class Engine:
 
     def _allowed(self, request: SearchRequest) -> np.ndarray | None:
         """Release ordinals that pass the filters (None = no filter)."""
-        if not request.entities and not request.date_from and not request.date_to:
+        if not (request.entities or request.date_from or request.date_to or request.issuers or request.categories):
             return None
+        if not (request.entities or request.date_from or request.date_to):
+            return self.facet_counter.restrict(np.arange(self.size), request, self.catalog)
         groups: dict[str, list[str]] = {}
         for f in request.entities:
             info = self.catalog.lookup(f.type, f.name)
             # An unknown name (or one of another type) contributes no key: alone in its group it matches nothing.
             groups.setdefault(f.type, []).extend(info.aliases if info else [])
         docnums = self.keyword.filter_docnums(groups.values(), request.date_from, request.date_to)
-        return np.sort(self._ordinal_by_docnum[list(docnums)]) if docnums else np.zeros(0, dtype=np.int64)
+        found = np.sort(self._ordinal_by_docnum[list(docnums)]) if docnums else np.zeros(0, dtype=np.int64)
+        return self.facet_counter.restrict(found, request, self.catalog)
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
@@ -142,7 +146,7 @@ class Engine:
             scored = sorted(scored, key=lambda item: -self._day[item[0]] if self._day[item[0]] else 1)
 
         ordinals = np.array([o for o, _ in scored], dtype=np.int64)
-        facets = self.facet_counter.count(ordinals, request.entities, self.catalog)
+        facets = self.facet_counter.count(ordinals, request, self.catalog)
         page = scored[request.offset : request.offset + request.limit]
         keyword_rank = {o: (r, s) for r, (o, s) in enumerate(keyword_run, start=1)}
         semantic_rank = {o: (r, s, p) for r, (o, s, p) in enumerate(semantic_run, start=1)}
@@ -179,6 +183,8 @@ class Engine:
             score=score,
             snippet=snippet if snippet is not None else plain_snippet(body),
             entities=self.catalog.names_by_type(rid),
+            issuer=self.catalog.issuer_name(rid),
+            category=self.catalog.releases[rid].category,
         )
         if explain:
             k, s = keyword_rank.get(ordinal), semantic_rank.get(ordinal)
@@ -208,6 +214,8 @@ class Engine:
             "url": stored.get("url", ""),
             "body": stored.get("body", ""),
             "entities": self.catalog.names_by_type(release_id),
+            "issuer": self.catalog.issuer_name(release_id),
+            "category": record.category,
             "dates": list(record.dates),
             "money": list(record.money),
         }
@@ -221,16 +229,5 @@ class Engine:
         return [{"name": e.name, "type": e.type, "releases": e.releases} for e in found[:limit]]
 
     def entity(self, type_: str, name: str) -> dict[str, Any] | None:
-        info = self.catalog.lookup(type_, name)
-        if info is None:
-            return None
-        docnums = self.keyword.filter_docnums([list(info.aliases)], None, None)
-        ordinals = sorted((int(self._ordinal_by_docnum[d]) for d in docnums), key=lambda o: -self._day[o])
-        return {
-            "name": info.name,
-            "type": info.type,
-            "votes": info.votes,
-            "releases": len(ordinals),
-            "release_ids": [self.release_ids[o] for o in ordinals],
-        }
-
+        """The entity's profile (search.profile), or None if there is no such entity of this type."""
+        return entity_profile(self, type_, name)

@@ -1,52 +1,138 @@
-"""Facet counts over the whole match set: a sparse release × entity matrix summed over the matching rows."""
+"""Facet counts over the whole match set: entities (a sparse release × entity matrix), the issuer, the announcement
+type and releases per month, all summed over the matching rows.
+
+Values of one facet type combine with OR and types with AND; selected values are always listed with their counts.
+"""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse
 
 from indexer.catalog import Catalog
+from indexer.categories import CATEGORIES
 from indexer.entities import ENTITY_TYPES
-from search.hits import EntityFilter, FacetValue
+from search.hits import FacetValue, SearchRequest
 
-FACET_SIZE = 15
+FACET_TYPES = ENTITY_TYPES + ("issuer", "category", "month")
+
+
+def month_of(day_ordinal: int) -> str:
+    """"YYYY-MM" of a proleptic day number (0 = undated → "")."""
+    return dt.date.fromordinal(day_ordinal).strftime("%Y-%m") if day_ordinal else ""
+
+
+def month_range(month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of "YYYY-MM"."""
+    first = dt.date.fromisoformat(month + "-01")
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
 
 
 class FacetCounter:
-    def __init__(self, catalog: Catalog, release_ids: Sequence[str]) -> None:
-        """Rows follow `release_ids` (release ordinals); columns are the catalog's entities."""
+    def __init__(self, catalog: Catalog, release_ids: Sequence[str], days: np.ndarray) -> None:
+        """Rows follow `release_ids` (release ordinals); `days[i]` is release i's date as a day number (0 = none)."""
         self.keys = list(catalog.entities)
         self.names = [catalog.entities[k].name for k in self.keys]
         column = {k: i for i, k in enumerate(self.keys)}
         self.types = np.array([ENTITY_TYPES.index(catalog.entities[k].type) for k in self.keys], dtype=np.int8)
         rows, cols = [], []
+        self.issuer = np.full(len(release_ids), -1, dtype=np.int64)  # entity column of each release's issuer
+        self.category = np.zeros(len(release_ids), dtype=np.int64)  # index into CATEGORIES
         for row, rid in enumerate(release_ids):
             record = catalog.releases.get(rid)
             for key in record.keys if record else ():
                 rows.append(row)
                 cols.append(column[key])
+            if record is not None:
+                self.issuer[row] = column.get(record.issuer, -1) if record.issuer else -1
+                self.category[row] = CATEGORIES.index(record.category)
         self.matrix = sparse.csr_matrix(
             (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(release_ids), len(self.keys))
         )
         self._column = column
+        months = sorted({month_of(int(d)) for d in days if d})
+        self.months = months
+        month_index = {m: i for i, m in enumerate(months)}
+        self.month = np.array([month_index[month_of(int(d))] if d else -1 for d in days], dtype=np.int64)
 
-    def count(self, ordinals: np.ndarray, selected: Sequence[EntityFilter], catalog: Catalog,
-              size: int = FACET_SIZE) -> dict[str, list[FacetValue]]:
-        """Top `size` values per type over the given releases; selected values are always listed."""
+    def column_of(self, key: str) -> int:
+        """The matrix column of a canonical entity key."""
+        return self._column[key]
+
+    def restrict(self, ordinals: np.ndarray, request: SearchRequest, catalog: Catalog) -> np.ndarray:
+        """The ordinals whose issuer is one of `request.issuers` and type one of `request.categories`."""
+        if request.issuers:
+            wanted = [self._column[info.key] for info in map(lambda n: catalog.lookup("org", n), request.issuers)
+                      if info is not None]
+            ordinals = ordinals[np.isin(self.issuer[ordinals], wanted)]
+        if request.categories:
+            wanted = [CATEGORIES.index(c) for c in request.categories]
+            ordinals = ordinals[np.isin(self.category[ordinals], wanted)]
+        return ordinals
+
+    def count(self, ordinals: np.ndarray, request: SearchRequest, catalog: Catalog) -> dict[str, list[FacetValue]]:
+        """Top `request.facet_size` values per facet type over the given releases; selected values always listed."""
         counts = np.asarray(self.matrix[ordinals].sum(axis=0)).ravel() if len(ordinals) else np.zeros(len(self.keys))
-        chosen = {t: set() for t in ENTITY_TYPES}
-        for f in selected:
+        chosen: dict[str, set[int]] = {t: set() for t in ENTITY_TYPES}
+        for f in request.entities:
             info = catalog.lookup(f.type, f.name)
             if info is not None:
                 chosen[f.type].add(self._column[info.key])
+        needle = request.facet_q.casefold()
         facets: dict[str, list[FacetValue]] = {}
         for t_index, type_ in enumerate(ENTITY_TYPES):
-            cols = np.flatnonzero((self.types == t_index) & (counts > 0))
-            # Most releases first, then name, for a stable order.
-            top = sorted(cols.tolist(), key=lambda c: (-counts[c], self.names[c].casefold()))[:size]
-            extra = [c for c in chosen[type_] if c not in top]
-            facets[type_] = [
-                FacetValue(self.names[c], int(counts[c]), c in chosen[type_]) for c in top + extra
-            ]
+            cols = np.flatnonzero((self.types == t_index) & (counts > 0)).tolist()
+            facets[type_] = self._top(cols, counts, chosen[type_], request.facet_size, needle)
+        issuer_counts = np.bincount(self.issuer[ordinals][self.issuer[ordinals] >= 0], minlength=len(self.keys))
+        selected_issuers = {self._column[i.key] for i in (catalog.lookup("org", n) for n in request.issuers) if i}
+        facets["issuer"] = self._top(np.flatnonzero(issuer_counts).tolist(), issuer_counts, selected_issuers,
+                                     request.facet_size, needle)
+        category_counts = np.bincount(self.category[ordinals], minlength=len(CATEGORIES))
+        facets["category"] = [FacetValue(c, int(category_counts[i]), c in request.categories)
+                              for i, c in enumerate(CATEGORIES) if category_counts[i] or c in request.categories]
+        facets["month"] = self._months(ordinals, request)
         return facets
+
+    def _top(self, cols: list[int], counts: np.ndarray, chosen: set[int], size: int, needle: str) -> list[FacetValue]:
+        if needle:
+            cols = [c for c in cols if needle in self.names[c].casefold()]
+        # Most releases first, then name, for a stable order; selected values stay listed after the top ones.
+        top = sorted(cols, key=lambda c: (-counts[c], self.names[c].casefold()))[:size]
+        extra = sorted(c for c in chosen if c not in top)
+        return [FacetValue(self.names[c], int(counts[c]), c in chosen) for c in top + extra]
+
+    def _months(self, ordinals: np.ndarray, request: SearchRequest) -> list[FacetValue]:
+        """Releases per month of the match set, oldest first: a histogram, so every month with a release is listed."""
+        months = self.month[ordinals]
+        counts = np.bincount(months[months >= 0], minlength=len(self.months))
+        out = []
+        for i, month in enumerate(self.months):
+            first, last = month_range(month)
+            selected = request.date_from == first and request.date_to == last
+            if counts[i] or selected:
+                out.append(FacetValue(month, int(counts[i]), selected))
+        return out
+
+    def cooccurring(self, ordinals: np.ndarray, exclude: str, limit: int) -> list[tuple[str, str, int]]:
+        """(name, type, releases) of the entities named most often in these releases, `exclude` left out."""
+        counts = np.asarray(self.matrix[ordinals].sum(axis=0)).ravel() if len(ordinals) else np.zeros(0)
+        skip = self._column.get(exclude, -1)
+        cols = [c for c in np.argsort(-counts, kind="stable")[: limit + 1].tolist() if c != skip and counts[c] > 0]
+        return [(self.names[c], ENTITY_TYPES[self.types[c]], int(counts[c])) for c in cols[:limit]]
+
+    def months_of(self, ordinals: np.ndarray) -> list[tuple[str, int]]:
+        """(YYYY-MM, releases) for every month from the first to the last of these releases, gaps as 0."""
+        months = self.month[ordinals]
+        months = months[months >= 0]
+        if not len(months):
+            return []
+        counts = np.bincount(months, minlength=len(self.months))
+        first, last = dt.date.fromisoformat(self.months[months.min()] + "-01"), self.months[months.max()]
+        out, index = [], {m: i for i, m in enumerate(self.months)}
+        while (key := first.strftime("%Y-%m")) <= last:
+            out.append((key, int(counts[index[key]]) if key in index else 0))
+            first = month_range(key)[1] + dt.timedelta(days=1)
+        return out

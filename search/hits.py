@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MODES = ("hybrid", "keyword", "semantic")
+FACET_SIZE = 15  # values shown per facet type unless the request asks for more
 SORTS = ("relevance", "date")
 
 
@@ -29,6 +30,10 @@ class SearchRequest:
     date_to: dt.date | None = None
     sort: str = "relevance"
     explain: bool = False
+    issuers: tuple[str, ...] = ()  # issuing organisations, OR-ed
+    categories: tuple[str, ...] = ()  # announcement types, OR-ed
+    facet_size: int = FACET_SIZE
+    facet_q: str = ""  # only facet values containing this text
 
 
 @dataclass
@@ -41,6 +46,8 @@ class Hit:
     score: float
     snippet: str  # HTML: escaped text, matches wrapped in <mark>
     entities: dict[str, list[str]]
+    issuer: str | None = None
+    category: str = "other"
     explain: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -53,6 +60,8 @@ class Hit:
             "score": round(self.score, 6),
             "snippet": self.snippet,
             "entities": self.entities,
+            "issuer": self.issuer,
+            "category": self.category,
         }
         if self.explain is not None:
             out["explain"] = self.explain
@@ -84,6 +93,8 @@ class SearchResult:
             "sort": r.sort,
             "filters": {
                 "entity": [f.param() for f in r.entities],
+                "issuer": list(r.issuers),
+                "category": list(r.categories),
                 "date_from": r.date_from.isoformat() if r.date_from else None,
                 "date_to": r.date_to.isoformat() if r.date_to else None,
             },

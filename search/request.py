@@ -4,13 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Mapping, Sequence
 
+from indexer.categories import CATEGORIES
 from indexer.entities import ENTITY_TYPES
-from search.hits import MODES, SORTS, EntityFilter, SearchRequest
+from search.hits import FACET_SIZE, MODES, SORTS, EntityFilter, SearchRequest
 
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_ENTITY_FILTERS = 20
+MAX_FACET_SIZE = 500
+MAX_NAME_CHARS = 200
 # Parameter name -> help text; also the list of known parameters (unknown ones are an error, not silently ignored).
 PARAMETERS: dict[str, str] = {
     "q": f"the query text (at most {MAX_QUERY_CHARS} characters); empty lists releases newest first",
@@ -22,6 +25,10 @@ PARAMETERS: dict[str, str] = {
     "date_to": "latest release date, YYYY-MM-DD",
     "sort": "one of " + ", ".join(SORTS),
     "explain": "1 to explain every score",
+    "issuer": "the organisation that issued the release (any of its names); repeatable (OR), AND with other filters",
+    "category": "announcement type, one of " + ", ".join(CATEGORIES) + "; repeatable (OR)",
+    "facet_size": f"values listed per facet, 1 to {MAX_FACET_SIZE} (default {FACET_SIZE})",
+    "facet_q": "list only facet values whose name contains this text",
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -94,8 +101,8 @@ def parse_entity(raw: str) -> EntityFilter:
         raise RequestError(
             f"'entity' must be TYPE:NAME with TYPE one of {', '.join(ENTITY_TYPES)}, e.g. org:SITC (got {raw[:60]!r})"
         )
-    if len(name) > 200:
-        raise RequestError("'entity' names are at most 200 characters")
+    if len(name) > MAX_NAME_CHARS:
+        raise RequestError(f"'entity' names are at most {MAX_NAME_CHARS} characters")
     return EntityFilter(type_, name)
 
 
@@ -119,6 +126,16 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
     date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
     if date_from and date_to and date_from > date_to:
         raise RequestError(f"'date_from' ({date_from}) is after 'date_to' ({date_to}); swap them")
+    issuers = tuple(dict.fromkeys(" ".join(v.split()) for v in params.get("issuer") or [] if v.strip()))
+    if len(issuers) > MAX_ENTITY_FILTERS or any(len(i) > MAX_NAME_CHARS for i in issuers):
+        raise RequestError(f"at most {MAX_ENTITY_FILTERS} 'issuer' values of at most {MAX_NAME_CHARS} characters")
+    categories = tuple(dict.fromkeys(v.strip() for v in params.get("category") or [] if v.strip()))
+    for category in categories:
+        if category not in CATEGORIES:
+            raise RequestError(f"'category' must be one of {', '.join(CATEGORIES)} (got {category[:40]!r})")
+    facet_q = " ".join((_one(params, "facet_q") or "").split())
+    if len(facet_q) > MAX_NAME_CHARS:
+        raise RequestError(f"'facet_q' is at most {MAX_NAME_CHARS} characters")
     explain_raw = (_one(params, "explain") or "").strip().lower()
     if explain_raw not in _TRUE | _FALSE:
         raise RequestError(f"'explain' must be 1 or 0 (got {explain_raw[:20]!r})")
@@ -132,4 +149,8 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
         date_to=date_to,
         sort=_choice(params, "sort", SORTS, "relevance"),
         explain=explain_raw in _TRUE,
+        issuers=issuers,
+        categories=categories,
+        facet_size=_integer(params, "facet_size", FACET_SIZE, 1, MAX_FACET_SIZE),
+        facet_q=facet_q,
     )

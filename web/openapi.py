@@ -11,7 +11,7 @@ _ERROR = {"description": "bad parameter", "content": {"application/json": {"sche
 
 def _param(name: str, help_text: str) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string"}
-    if name in ("limit", "offset"):
+    if name in ("limit", "offset", "facet_size"):
         schema = {"type": "integer"}
     elif name == "mode":
         schema = {"type": "string", "enum": list(MODES), "default": "hybrid"}
@@ -19,7 +19,7 @@ def _param(name: str, help_text: str) -> dict[str, Any]:
         schema = {"type": "string", "enum": list(SORTS), "default": "relevance"}
     elif name in ("date_from", "date_to"):
         schema = {"type": "string", "format": "date"}
-    elif name == "entity":
+    elif name in ("entity", "issuer", "category"):
         return {"name": name, "in": "query", "description": help_text, "style": "form", "explode": True,
                 "schema": {"type": "array", "items": {"type": "string"}}}
     return {"name": name, "in": "query", "description": help_text, "schema": schema}

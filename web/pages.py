@@ -5,13 +5,20 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
 
+from indexer.categories import CATEGORY_LABELS
 from indexer.entities import ENTITY_TYPES
-from search.hits import MODES, SORTS, EntityFilter, SearchRequest
+from search.facets import month_range
+from search.hits import FACET_SIZE, MODES, SORTS, EntityFilter, SearchRequest
 from search.request import RequestError, parse_request
 from web.app import engine, error_response
+from web.charts import month_bars
 
 pages = Blueprint("pages", __name__)
 ENTITY_PAGE_RELEASES = 100
+MORE_FACET_VALUES = 200  # what "more" asks for
+ENTITY_LIST = 100
+FACET_TITLES = {"org": "Organisations", "person": "People", "place": "Places", "facility": "Facilities",
+                "issuer": "Issuer", "category": "Announcement type", "month": "Month"}
 
 
 def search_url(req: SearchRequest, **changes) -> str:
@@ -19,19 +26,38 @@ def search_url(req: SearchRequest, **changes) -> str:
     fields = {
         "q": req.q, "mode": req.mode, "sort": req.sort,
         "entity": [f.param() for f in req.entities],
+        "issuer": list(req.issuers),
+        "category": list(req.categories),
+        "facet_size": req.facet_size,
+        "facet_q": req.facet_q,
         "date_from": req.date_from.isoformat() if req.date_from else "",
         "date_to": req.date_to.isoformat() if req.date_to else "",
         "offset": 0,
     }
     fields.update(changes)
-    defaults = {"mode": "hybrid", "sort": "relevance", "offset": 0}
-    params = [(k, v) for k, v in fields.items() if k != "entity" and v not in ("", None) and defaults.get(k) != v]
-    params += [("entity", e) for e in fields["entity"]]
+    defaults = {"mode": "hybrid", "sort": "relevance", "offset": 0, "facet_size": FACET_SIZE}
+    repeated = ("entity", "issuer", "category")
+    params = [(k, v) for k, v in fields.items() if k not in repeated and v not in ("", None) and defaults.get(k) != v]
+    params += [(k, v) for k in repeated for v in fields[k]]
     return url_for("pages.search") + ("?" + urlencode(params) if params else "")
 
 
+def _toggled(values: list[str], value: str) -> list[str]:
+    kept = [v for v in values if v.casefold() != value.casefold()]
+    return kept if len(kept) < len(values) else values + [value]
+
+
 def toggle_url(req: SearchRequest, type_: str, value: str) -> str:
-    """Click once to filter by a facet value, click again to remove it."""
+    """Click once to filter by a facet value, click again to remove it (a month sets or clears the date range)."""
+    if type_ == "issuer":
+        return search_url(req, issuer=_toggled(list(req.issuers), value))
+    if type_ == "category":
+        return search_url(req, category=_toggled(list(req.categories), value))
+    if type_ == "month":
+        first, last = month_range(value)
+        if (req.date_from, req.date_to) == (first, last):
+            return search_url(req, date_from="", date_to="")
+        return search_url(req, date_from=first.isoformat(), date_to=last.isoformat())
     chosen = EntityFilter(type_, value)
     current = [f.param() for f in req.entities]
     if any(f.type == type_ and f.name.casefold() == value.casefold() for f in req.entities):
@@ -54,7 +80,7 @@ def search():
     except RequestError as exc:
         return render_template("search.html", req=SearchRequest(), result=None, error=str(exc),
                                modes=MODES, sorts=SORTS, types=ENTITY_TYPES), 400
-    searched = bool(req.q or req.entities or req.date_from or req.date_to)
+    searched = bool(req.q or req.entities or req.date_from or req.date_to or req.issuers or req.categories)
     result = engine().search(req) if searched else None
     pager = {}
     if result is not None:
@@ -63,8 +89,30 @@ def search():
         if req.offset + req.limit < result.total:
             pager["next"] = search_url(req, offset=req.offset + req.limit)
     return render_template("search.html", req=req, result=result, error=None, pager=pager,
-                           modes=MODES, sorts=SORTS, types=ENTITY_TYPES,
-                           toggle_url=lambda t, v: toggle_url(req, t, v))
+                           modes=MODES, sorts=SORTS, types=ENTITY_TYPES, facet_titles=FACET_TITLES,
+                           category_labels=CATEGORY_LABELS, toggle_url=lambda t, v: toggle_url(req, t, v),
+                           more_url=lambda t: search_url(req, facet_size=MORE_FACET_VALUES) + f"#facet-{t}",
+                           filters=_filter_chips(req), hidden_params=_hidden_params(req),
+                           clear_facet_q=search_url(req, facet_q=""))
+
+
+def _hidden_params(req: SearchRequest) -> list[tuple[str, str]]:
+    """The current search as form fields, so a form inside the page keeps it."""
+    fields = [("q", req.q), ("mode", req.mode), ("sort", req.sort)]
+    fields += [("entity", f.param()) for f in req.entities] + [("issuer", i) for i in req.issuers]
+    fields += [("category", c) for c in req.categories]
+    fields += [(k, v.isoformat()) for k, v in (("date_from", req.date_from), ("date_to", req.date_to)) if v]
+    return fields
+
+
+def _filter_chips(req: SearchRequest) -> list[tuple[str, str]]:
+    """(label, URL that removes it) for every active filter."""
+    chips = [(f"{f.type}: {f.name}", toggle_url(req, f.type, f.name)) for f in req.entities]
+    chips += [(f"issuer: {i}", toggle_url(req, "issuer", i)) for i in req.issuers]
+    chips += [(f"type: {CATEGORY_LABELS[c]}", toggle_url(req, "category", c)) for c in req.categories]
+    if req.date_from or req.date_to:
+        chips.append((f"date: {req.date_from or '…'} – {req.date_to or '…'}", search_url(req, date_from="", date_to="")))
+    return chips
 
 
 @pages.get("/releases/<path:release_id>")
@@ -77,6 +125,17 @@ def release(release_id: str):
                            filter_url=lambda t, n: search_url(SearchRequest(), entity=[f"{t}:{n}"]))
 
 
+@pages.get("/entities")
+def entity_list():
+    """Search entity names (the HTML face of /api/entities)."""
+    type_ = request.args.get("type") or None
+    q = " ".join(request.args.get("q", "").split())[:200]
+    if type_ is not None and type_ not in ENTITY_TYPES:
+        return error_response(400, f"'type' must be one of {', '.join(ENTITY_TYPES)}")
+    found = engine().entities(type_, q, ENTITY_LIST)
+    return render_template("entities.html", found=found, type_=type_, q=q, types=ENTITY_TYPES)
+
+
 @pages.get("/entities/<type_>/<path:name>")
 def entity(type_: str, name: str):
     eng = engine()
@@ -84,5 +143,9 @@ def entity(type_: str, name: str):
     if found is None:
         return error_response(404, f"No {type_} named {name!r}.")
     releases = [eng.release(rid) for rid in found["release_ids"][:ENTITY_PAGE_RELEASES]]
-    return render_template("entity.html", entity=found, releases=releases,
-                           search_link=search_url(SearchRequest(), entity=[f"{type_}:{found['name']}"]))
+    chart = month_bars([(m["month"], m["releases"]) for m in found["months"]],
+                       f"Releases naming {found['name']} per month")
+    search_link = search_url(SearchRequest(), entity=[f"{found['type']}:{found['name']}"])
+    issued_link = search_url(SearchRequest(), issuer=[found["name"]]) if found["issued"] else None
+    return render_template("entity.html", entity=found, releases=releases, chart=chart,
+                           search_link=search_link, issued_link=issued_link)

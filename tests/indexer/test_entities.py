@@ -7,6 +7,7 @@ import pytest
 
 from indexer.entities import (
     ENTITY_TYPES,
+    EVIDENCE_TYPES,
     LABEL_MAP,
     RECORD_TYPES,
     EntityInfo,
@@ -209,7 +210,7 @@ def test_extract_mentions_one_list_per_text_with_repeats(nlp, seed_mentions) -> 
     assert len(seed_mentions) == 2
     assert sum(m == Mention("CIMC", "org") for m in seed_mentions[0]) > 5
     assert Mention("June 19", "date") in seed_mentions[1]
-    assert all(m.label in ENTITY_TYPES + RECORD_TYPES for ms in seed_mentions for m in ms)
+    assert all(m.label in ENTITY_TYPES + RECORD_TYPES + EVIDENCE_TYPES for ms in seed_mentions for m in ms)
     assert list(extract_mentions(nlp, [])) == []
     assert list(extract_mentions(nlp, [""])) == [[]]
 

@@ -51,7 +51,8 @@ def test_bad_parameters_say_what_to_send(params, message):
 
 
 def test_every_parameter_has_help():
-    assert set(PARAMETERS) == {"q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain"}
+    assert set(PARAMETERS) == {"q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain",
+                               "issuer", "category", "facet_size", "facet_q"}
     assert all(PARAMETERS.values())
 
 

@@ -13,7 +13,11 @@ def test_search_contract(client):
     assert body["query"] == "agreements involving ports" and body["mode"] == "hybrid" and body["total"] == 2
     hit = body["hits"][0]
     assert hit["id"] == PORTS and hit["date"] == "2023-06-26"
-    assert set(hit) == {"id", "title", "date", "source", "url", "score", "snippet", "entities", "explain"}
+    assert set(hit) == {"id", "title", "date", "source", "url", "score", "snippet", "entities", "issuer", "category",
+                        "explain"}
+    assert hit["issuer"] == "SITC" and hit["category"] == "agreement"
+    assert set(body["facets"]) == {"org", "person", "place", "facility", "issuer", "category", "month"}
+    assert body["facets"]["month"] == [{"value": "2023-06", "count": 1, "selected": False}]
     assert set(hit["entities"]) == {"org", "person", "place", "facility"}
     assert {"value", "count", "selected"} == set(body["facets"]["org"][0])
     assert body["facet_scope"]["releases"] == 2
@@ -41,6 +45,9 @@ def test_repeated_entity_is_or_and_selected_values_are_flagged(client):
         ("entity=SITC", "'entity' must be TYPE:NAME"),
         ("q=" + "x" * 10_000, "send at most 1000"),
         ("foo=bar", "unknown parameter 'foo'"),
+        ("category=gossip", "'category' must be one of agreement, acquisition, results"),
+        ("facet_size=0", "'facet_size' must be from 1 to 500"),
+        ("facet_size=many", "'facet_size' must be a whole number"),
     ],
 )
 def test_bad_parameters_get_a_400_envelope(client, query, message):
@@ -72,7 +79,8 @@ def test_release_entities_healthz_openapi(client):
     assert health["status"] == "ok" and health["releases"] == 2 and health["embedding_model"] == "all-MiniLM-L6-v2"
     spec = client.get("/api/openapi.json").get_json()
     names = [p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]]
-    assert names == ["q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain"]
+    assert names == ["q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain",
+                     "issuer", "category", "facet_size", "facet_q"]
 
 
 def test_unknown_api_path_is_a_json_404(client):
@@ -86,3 +94,42 @@ def test_no_index_is_a_503_that_says_how_to_build(tmp_path, embedder):
     client = create_app({"INDEX_DIR": tmp_path / "none", "EMBEDDER": embedder}).test_client()
     res = client.get("/api/search?q=x")
     assert res.status_code == 503 and "announcements index" in res.get_json()["error"]["message"]
+
+
+def test_issuer_and_category_filters_and_facets(client):
+    body = client.get("/api/search?q=agreement&issuer=sitc").get_json()
+    assert [h["id"] for h in body["hits"]] == [PORTS]
+    assert body["facets"]["issuer"] == [{"value": "SITC", "count": 1, "selected": True}]
+    either = client.get("/api/search?q=agreement&issuer=SITC&issuer=CIMC").get_json()
+    assert {h["id"] for h in either["hits"]} == {PORTS, CIMC}
+    assert {v["value"]: v["count"] for v in either["facets"]["issuer"]} == {"SITC": 1, "CIMC": 1}
+    assert client.get("/api/search?q=agreement&issuer=Hisense").get_json()["total"] == 0  # named, not the issuer
+    assert client.get("/api/search?q=agreement&category=results").get_json()["total"] == 0
+    agreements = client.get("/api/search?q=agreement&category=agreement&entity=org:CIMC").get_json()
+    assert [h["id"] for h in agreements["hits"]] == [CIMC]
+    assert agreements["facets"]["category"] == [{"value": "agreement", "count": 1, "selected": True}]
+
+
+def test_facet_size_and_facet_q_narrow_the_lists(client):
+    body = client.get("/api/search?q=agreement&facet_size=2").get_json()
+    assert [v["value"] for v in body["facets"]["org"]] == ["CIMC", "CIMC Wetrans"]  # 1 release each: by name
+    found = client.get("/api/search?q=agreement&facet_q=port").get_json()["facets"]
+    assert [v["value"] for v in found["org"]] == ["Qingdao Port", "Shandong Port Group", "SPG Qingdao Port Group",
+                                                 "Transport Technology"]  # a substring match
+    assert [v["value"] for v in found["facility"]] == ["Mohan Port"]
+    assert found["person"] == []
+
+
+def test_entity_profile_json(client):
+    body = client.get("/api/entities/org/CIMC%20Wetrans%20Logistics%20Technology%20(Group)%20Co.,%20Ltd.").get_json()
+    assert body["name"] == "CIMC Wetrans" and body["type"] == "org"
+    assert body["aliases"] == ["CIMC Wetrans", "CIMC Wetrans Logistics Technology (Group) Co., Ltd."]
+    assert body["release_ids"] == [CIMC] and body["releases"] == 1 and body["issued"] == 0
+    assert body["months"] == []  # the CIMC release is undated
+    cimc = client.get("/api/entities/org/CIMC").get_json()
+    assert cimc["issued"] == 1
+    assert {"name": "Gao Xiang", "type": "person", "releases": 1} in cimc["cooccurring"]
+    assert all(c["name"] != "CIMC" for c in cimc["cooccurring"])
+    sitc = client.get("/api/entities/org/SITC").get_json()
+    assert sitc["months"] == [{"month": "2023-06", "releases": 1}]
+    assert client.get("/api/entities/person/Hisense").status_code == 404

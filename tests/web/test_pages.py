@@ -56,3 +56,42 @@ def test_user_input_is_never_rendered_unescaped(client):
 def test_home_page_has_a_search_box(client):
     html = client.get("/").get_data(as_text=True)
     assert 'name="q"' in html and "class=\"hit\"" not in html
+
+
+def test_month_histogram_click_sets_the_month_and_a_second_click_clears_it(client):
+    page = client.get("/search?q=agreement").get_data(as_text=True)
+    assert 'data-value="2023-06"' in page
+    assert "date_from=2023-06-01&amp;date_to=2023-06-30" in page
+    filtered = client.get("/search?q=agreement&date_from=2023-06-01&date_to=2023-06-30").get_data(as_text=True)
+    assert "bar selected" in filtered and "1 release for" in filtered
+    assert 'href="/search?q=agreement" data-value="2023-06"' in filtered
+
+
+def test_issuer_and_type_facets_and_the_facet_search_form(client):
+    page = client.get("/search?q=agreement").get_data(as_text=True)
+    assert 'id="facet-issuer"' in page and 'href="/search?q=agreement&amp;issuer=SITC"' in page
+    assert "agreement / partnership" in page and "issued by" in page
+    assert 'name="facet_q"' in page
+    assert '<a class="more" href="/search?q=agreement&amp;facet_size=200#facet-org">more…</a>' in page
+    everything = client.get("/search?q=agreement&facet_size=200").get_data(as_text=True)
+    assert 'href="/search?q=agreement&amp;facet_size=200#facet-org"' not in everything  # all listed: no "more"
+    assert "Yunnan Provincial Party Committee" in everything and "Yunnan Provincial Party Committee" not in page
+    narrowed = client.get("/search?q=agreement&facet_q=port&facet_size=50").get_data(as_text=True)
+    assert "Mohan Port" in narrowed and "Gao Xiang" not in narrowed.split('<section class="results">')[0]
+
+
+def test_entity_page_shows_aliases_chart_cooccurring_and_escapes(client):
+    page = client.get("/entities/org/SITC").get_data(as_text=True)
+    assert "<h1>SITC" in page and "SITC Logistics Group" in page  # the alias
+    assert "<svg" in page and "<title>2023-06: 1</title>" in page
+    assert 'href="/entities/org/Hisense"' in page
+    listing = client.get("/entities?type=org&q=qing").get_data(as_text=True)
+    assert "Qingdao Port" in listing and "CIMC" not in listing.split("<ul")[1]
+    hostile = client.get("/entities?q=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True)
+    assert "<script>alert(1)" not in hostile and "&lt;script&gt;" in hostile
+
+
+def test_release_page_names_its_issuer(client):
+    page = client.get("/releases/004_adb0e8ee3c5d47dd").get_data(as_text=True)
+    assert 'issued by <a href="/entities/org/SITC">SITC</a>' in page
+    assert "issued by" not in client.get("/releases/nope").get_data(as_text=True)

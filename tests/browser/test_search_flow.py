@@ -1,0 +1,78 @@
+"""A user in headless Chromium (Debian's package, driven by Playwright) against waitress on a free loopback port.
+
+Needs /usr/bin/chromium (`make test` installs it) and never downloads a browser: `playwright install` is not used.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def base_url(seed_index, embedder):
+    from waitress.server import create_server
+
+    from web.app import create_app
+
+    app = create_app({"INDEX_DIR": seed_index, "EMBEDDER": embedder})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page():
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (make test installs it: apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_search_filter_by_an_org_and_open_its_entity_page(base_url, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(base_url + "/")
+    page.fill("header input[name=q]", "agreements involving ports")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_selector("ol.hits li.hit")
+    titles = page.locator("ol.hits li.hit a.title").all_inner_texts()
+    assert len(titles) == 2 and titles[0].startswith("The strategic agreement is signed by SITC")
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+    page.click('#facet-org a[data-value="Qingdao Port"]')
+    page.wait_for_selector("p.active-filters")
+    assert page.locator("p.summary").inner_text().startswith("1 release for")
+    titles = page.locator("ol.hits li.hit a.title").all_inner_texts()
+    assert len(titles) == 1 and "Qingdao Port" in titles[0]
+    assert page.locator("#facet-org li.selected").inner_text().startswith("✓ Qingdao Port")
+    assert page.locator("p.active-filters").inner_text() == "Filtered by: org: Qingdao Port ✕"
+    assert "CIMC" not in page.locator("#facet-org").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "filtered.png"), full_page=True)
+
+    page.click('#facet-org li.selected a.entity-link')
+    page.wait_for_selector("article.entity")
+    assert page.locator("article.entity h1").inner_text() == "Qingdao Port org"
+    assert page.locator(".release-count").inner_text() == "1"
+    assert page.locator("svg.chart rect").count() == 1
+    cooccurring = page.locator(".cooccurring li a").all_inner_texts()
+    assert {"SITC", "Hisense", "Shandong Port Group"} <= set(cooccurring) and "Qingdao Port" not in cooccurring
+    page.screenshot(path=str(ARTIFACTS / "entity.png"), full_page=True)
