@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from indexer.build import build_index
+from indexer.embeddings import use_one_thread_per_query
 from search.engine import Engine
 from search.hits import MODES, SearchRequest
 
@@ -43,6 +44,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000, help="releases to index (first N of the corpus)")
     ap.add_argument("--queries", type=int, default=60, help="queries per mode (at least 50)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    ap.add_argument("--index", type=Path, help="time queries on this existing index instead of building one")
     args = ap.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -53,19 +55,23 @@ def main() -> None:
             dst.write(line)
             titles.append(json.loads(line)["title"])
 
-    index_dir = args.out / f"index-{args.n}"
-    summary = build_index([sample], index_dir, progress=True)
-    print(summary.report())
-    print(f"\nIndexing {summary.releases} releases ({summary.passages} passages), 2 cores:")
-    for stage, seconds in summary.seconds.items():
-        rate = f"{summary.releases / seconds:8.1f} releases/s" if seconds > 0 else ""
-        print(f"  {stage:12s} {seconds:8.1f} s {rate}")
-    total = sum(summary.seconds.values())
-    print(f"  {'total':12s} {total:8.1f} s {summary.releases / total:8.1f} releases/s")
+    index_dir = args.index or args.out / f"index-{args.n}"
+    if args.index is None:
+        summary = build_index([sample], index_dir, progress=True)
+        print(summary.report())
+        print(f"\nIndexing {summary.releases} releases ({summary.passages} passages), 2 cores:")
+        for stage, seconds in summary.seconds.items():
+            rate = f"{summary.releases / seconds:8.1f} releases/s" if seconds > 0 else ""
+            print(f"  {stage:12s} {seconds:8.1f} s {rate}")
+        total = sum(summary.seconds.values())
+        print(f"  {'total':12s} {total:8.1f} s {summary.releases / total:8.1f} releases/s")
 
     rng = random.Random(7)
     queries = (TOPICS + [" ".join(t.split()[:6]) for t in rng.sample(titles, k=len(titles))])[: max(50, args.queries)]
+    use_one_thread_per_query()  # as `announcements serve` does
+    started = time.perf_counter()
     engine = Engine.open(index_dir)
+    print(f"\nOpened {engine.size} releases in {time.perf_counter() - started:.1f} s")
     for q in queries[:5]:  # warm caches and the model
         engine.search(SearchRequest(q=q))
     print(f"\nQuery latency over {len(queries)} queries (facets and snippets included, warm):")

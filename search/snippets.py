@@ -18,7 +18,8 @@ SNIPPET_CHARS = 300
 FRAGMENT_CHARS = 200  # matches closer than this share a fragment
 SURROUND = 60  # context characters on each side of a fragment
 MAX_FRAGMENTS = 3
-_WORD = re.compile(default_pattern)  # the pattern the index's RegexTokenizer splits words with
+# Whoosh's default tokenizer pattern (\w+(\.?\w+)*) with a non-capturing group, so that findall returns whole words.
+_WORD = re.compile(default_pattern.pattern.replace("(", "(?:"), default_pattern.flags)
 _WORD_CACHE = 200_000
 
 
@@ -30,6 +31,13 @@ _ANALYZERS: dict[str, Analyzer] = {}
 def _analysed(signature: str, word: str) -> tuple[str, ...]:
     """The index terms one word becomes (none for a stop word)."""
     return tuple(t.text for t in _ANALYZERS[signature](word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _occurrences(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-token occurrences of these words: not inside a longer token of the tokenizer's pattern."""
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternation})(?!\.?\w)")
 
 
 def _fragments(spans: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
@@ -53,17 +61,25 @@ def _word_boundary(text: str, index: int, forward: bool) -> int:
     return 0 if found < 0 else found + 1
 
 
-def keyword_snippet(body: str, terms: frozenset[str], analyzer: Analyzer) -> str | None:
-    """Up to three fragments around the query terms, HTML-escaped, matches in <mark>; None if no term occurs."""
-    if not terms:
-        return None
+def match_spans(body: str, terms: frozenset[str], analyzer: Analyzer) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of `body` that the analyzer turns into one of `terms`, in order."""
     signature = repr(analyzer)
     _ANALYZERS.setdefault(signature, analyzer)
-    spans = []
-    for m in _WORD.finditer(body):
-        matched = [t for t in _analysed(signature, m.group()) if t in terms]
-        if matched:
-            spans.append((m.start(), m.end(), matched[0]))
+    # Analyse each distinct word once (cached across bodies); then one regex finds their whole-token occurrences.
+    forms: dict[str, str] = {}
+    for word in set(_WORD.findall(body)):
+        for term in _analysed(signature, word):
+            if term in terms:
+                forms[word] = term
+                break
+    if not forms:
+        return []
+    return [(m.start(), m.end(), forms[m.group()]) for m in _occurrences(tuple(sorted(forms))).finditer(body)]
+
+
+def keyword_snippet(body: str, terms: frozenset[str], analyzer: Analyzer) -> str | None:
+    """Up to three fragments around the query terms, HTML-escaped, matches in <mark>; None if no term occurs."""
+    spans = match_spans(body, terms, analyzer) if terms else []
     if not spans:
         return None
     classes: dict[str, int] = {}

@@ -32,3 +32,32 @@ def test_long_bodies_give_at_most_three_fragments_with_the_most_terms():
 
 def test_plain_snippet_cuts_at_a_word_and_escapes():
     assert plain_snippet("a <b> " + "word " * 100, chars=20) == "a &lt;b&gt; word word …"
+
+
+def test_words_are_split_exactly_as_the_index_tokenizer_splits_them():
+    from whoosh.analysis import RegexTokenizer
+
+    from search.snippets import _WORD
+
+    text = "U.S. co-operation, Qingdao Port's 3.5% e-mail_x ÉCOLE naïve 1,000.00"
+    assert _WORD.findall(text) == [t.text for t in RegexTokenizer()(text)]
+
+
+def test_match_spans_are_exactly_the_tokens_whoosh_matches():
+    from pathlib import Path
+
+    from whoosh.analysis import RegexTokenizer
+
+    from search.snippets import match_spans
+
+    terms = frozenset({"port", "agreement", "cimc", "railway", "lao", "us", "u.s"})
+    for path in sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")):
+        body = path.read_text(encoding="utf-8") + " U.S. port.com e-port ports. Port's CIMC-Laos"
+        expected = []
+        for token in RegexTokenizer()(body, chars=True):
+            start, end = token.startchar, token.endchar
+            hits = [a.text for a in A(body[start:end]) if a.text in terms]
+            if hits:
+                expected.append((start, end, hits[0]))
+        assert match_spans(body, terms, A) == expected
+        assert len(expected) > 10
