@@ -17,7 +17,9 @@ from indexer.keyword_index import open_keyword_index
 from indexer.passages import passage_words
 from indexer.vector_index import PassageMap, read_vector_index
 from search.facets import FacetCounter
-from search.fusion import RRF_K, reciprocal_rank_fusion
+from search.exact import ExactTerm, named_entities, quoted_phrases, terms_in, tier_order
+from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination, min_max,
+                           reciprocal_rank_fusion, side_weights)
 from search.hits import Hit, SearchRequest, SearchResult
 from search.keyword import KeywordRetriever
 from search.semantic import SemanticRetriever
@@ -34,6 +36,35 @@ def _to_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
+
+
+class Fusion:
+    """One hybrid request's fusion: the fused list and, for explain, how each score was made."""
+
+    def __init__(self, method: str, alpha: float, keyword_run: list[tuple[int, float]],
+                 semantic_run: list[tuple[int, float]]) -> None:
+        self.method, self.alpha = method, alpha
+        self.weights = side_weights(method, alpha)
+        if method == "rrf":
+            self.fused = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _ in semantic_run]],
+                                                rrf_k=RRF_K, weights=self.weights)
+            self._normalised: tuple[dict[int, float], dict[int, float]] = ({}, {})
+        else:
+            self.fused = convex_combination([keyword_run, semantic_run], weights=self.weights)
+            self._normalised = (min_max(keyword_run), min_max(semantic_run))
+
+    def explain(self, ordinal: int, score: float) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": self.method, "alpha": self.alpha,
+                               "weights": {"keyword": self.weights[0], "semantic": self.weights[1]}}
+        if self.method == "rrf":
+            out |= {"rrf_k": RRF_K, "formula": "sum over lists of weight/(rrf_k + rank)"}
+        else:
+            keyword, semantic = (n.get(ordinal) for n in self._normalised)
+            out |= {"normalisation": "min-max over each list's candidates (absent from a list: 0)",
+                    "keyword_normalised": None if keyword is None else round(keyword, 6),
+                    "semantic_normalised": None if semantic is None else round(semantic, 6),
+                    "formula": "weights.keyword * keyword_normalised + weights.semantic * semantic_normalised"}
+        return out | {"score": round(score, 6)}
 
 
 class Engine:
@@ -104,6 +135,7 @@ class Engine:
         keyword_run: list[tuple[int, float]] = []  # (ordinal, bm25)
         semantic_run: list[tuple[int, float, int]] = []  # (ordinal, similarity, passage)
         kq: wq.Query | None = None
+        fusion: Fusion | None = None
         if request.q and request.mode in ("keyword", "hybrid"):
             kq = self.keyword.parse(request.q)
             docnum_filter = None if allowed is None else set(
@@ -125,9 +157,12 @@ class Engine:
         elif request.mode == "semantic":
             scored, request_sort = [(o, s) for o, s, _ in semantic_run], request.sort
         else:
-            scored = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _, _ in semantic_run]],
-                                            rrf_k=RRF_K)
-            request_sort = request.sort
+            fusion = self._fusion(request, keyword_run, semantic_run)
+            scored, request_sort = fusion.fused, request.sort
+        if request.mode != "hybrid" and (request.fusion is not None or request.alpha is not None):
+            warnings.append("'fusion' and 'alpha' apply to mode=hybrid only; they were ignored")
+        exact_terms = self._exact_terms(request.q) if request.exact and kq is not None else []
+        scored = tier_order(scored, exact_terms)
         if request_sort == "date":
             # Newest first; undated releases last; ties keep relevance order (sort is stable).
             scored = sorted(scored, key=lambda item: -self._day[item[0]] if self._day[item[0]] else 1)
@@ -137,7 +172,21 @@ class Engine:
         page = scored[request.offset : request.offset + request.limit]
         keyword_rank = {o: (r, s) for r, (o, s) in enumerate(keyword_run, start=1)}
         semantic_rank = {o: (r, s, p) for r, (o, s, p) in enumerate(semantic_run, start=1)}
-        hits = [self._hit(o, score, kq, keyword_rank, semantic_rank, request.explain) for o, score in page]
+        hits = [self._hit(o, score, kq, keyword_rank, semantic_rank) for o, score in page]
+        if request.explain:
+            for hit, (o, score) in zip(hits, page):
+                hit.explain = {
+                    "keyword": {"rank": keyword_rank[o][0], "score": round(keyword_rank[o][1], 6)}
+                    if o in keyword_rank else None,
+                    "semantic": {"rank": semantic_rank[o][0], "similarity": round(semantic_rank[o][1], 6),
+                                 "passage": semantic_rank[o][2]} if o in semantic_rank else None,
+                    "fusion": fusion.explain(o, score) if fusion is not None else None,
+                    "exact": {"contains": terms_in(o, exact_terms),
+                              "rule": "releases containing more of the query's quoted phrases and entity names "
+                                      "rank first; fusion orders releases within each tier",
+                              "terms": [{"kind": t.kind, "text": t.text} for t in exact_terms]}
+                    if exact_terms else None,
+                }
         scope = {
             "releases": len(scored),
             "counted": "every release in the result list (total), not just this page",
@@ -148,8 +197,25 @@ class Engine:
         return SearchResult(request, len(scored), hits, facets, scope,
                             (time.perf_counter() - started) * 1000, warnings)
 
-    def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict,
-             explain: bool) -> Hit:
+    def _fusion(self, request: SearchRequest, keyword_run: list[tuple[int, float]],
+                semantic_run: list[tuple[int, float, int]]) -> "Fusion":
+        method = request.fusion or DEFAULT_FUSION
+        alpha = DEFAULT_ALPHA[method] if request.alpha is None else request.alpha
+        return Fusion(method, alpha, keyword_run, [(o, s) for o, s, _ in semantic_run])
+
+    def _exact_terms(self, q: str) -> list[ExactTerm]:
+        """Quoted phrases and catalog entities in the query, each with the releases that contain it."""
+        def containing(phrase: str) -> set[int]:
+            escaped = phrase.replace('"', " ")
+            return {int(self._ordinal_by_docnum[d]) for d, _ in self.keyword.search(self.keyword.parse(f'"{escaped}"'), None)}
+
+        terms = [ExactTerm("phrase", p, frozenset(containing(p))) for p in quoted_phrases(q)]
+        for typed, info in named_entities(q, self.catalog):
+            tagged = {int(self._ordinal_by_docnum[d]) for d in self.keyword.filter_docnums([list(info.aliases)], None, None)}
+            terms.append(ExactTerm("entity", info.name, frozenset(containing(typed) | tagged)))
+        return terms
+
+    def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict) -> Hit:
         rid = self.release_ids[ordinal]
         stored = self.keyword.stored(self.docnum_of[rid])
         body = stored.get("body", "")
@@ -171,14 +237,6 @@ class Engine:
             snippet=snippet if snippet is not None else plain_snippet(body),
             entities=self.catalog.names_by_type(rid),
         )
-        if explain:
-            k, s = keyword_rank.get(ordinal), semantic_rank.get(ordinal)
-            hit.explain = {
-                "keyword": {"rank": k[0], "score": round(k[1], 6)} if k else None,
-                "semantic": {"rank": s[0], "similarity": round(s[1], 6), "passage": s[2]} if s else None,
-                "fusion": {"method": "rrf", "rrf_k": RRF_K,
-                           "formula": "sum over lists of 1/(rrf_k + rank)", "score": round(score, 6)},
-            }
         return hit
 
     # -- lookups ------------------------------------------------------------------------------------------------

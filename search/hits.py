@@ -29,6 +29,9 @@ class SearchRequest:
     date_to: dt.date | None = None
     sort: str = "relevance"
     explain: bool = False
+    fusion: str | None = None  # hybrid only: "rrf" or "convex"; None = the tuned default (search.fusion)
+    alpha: float | None = None  # hybrid only: weight of the semantic side in [0, 1]; None = the tuned default
+    exact: bool = True  # quoted phrases and entity names in the query keep the releases that contain them on top
 
 
 @dataclass

@@ -7,7 +7,7 @@ import click
 
 from indexer.cli import index_command, index_option
 from indexer.layout import IndexNotFound, resolve_index_dir
-from search.cli import search_command
+from search.cli import evaluate_command, search_command
 
 
 @click.command("serve")
@@ -41,3 +41,4 @@ def main() -> None:
 main.add_command(index_command)
 main.add_command(search_command)
 main.add_command(serve_command)
+main.add_command(evaluate_command)
