@@ -203,7 +203,7 @@ def evaluate(directory: str | Path, *, split: str = "test", modes: Sequence[str]
              cache_dir: str | Path | None = None, nlp=None, embedder=None, progress: bool = True) -> dict:
     """{"dataset", "split", "queries", "modes": {mode: {metric: value}}} for one BEIR folder."""
     for mode in modes:
-        mode_parameters(mode)  # reject a bad mode name before the (long) build
+        parse_request(mode_parameters(mode))  # reject a bad mode or parameter before the (long) build
     dataset = load_beir(directory, split)
     with _index_dir(cache_dir) as index_dir:
         cached_index(dataset, index_dir, nlp=nlp, embedder=embedder, progress=progress)
