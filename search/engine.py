@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from search.semantic import SemanticRetriever
 from search.snippets import keyword_snippet, plain_snippet
 
 SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
+QUERY_VECTOR_CACHE = 1024  # recent query embeddings kept: paging and facet clicks repeat the query text
 
 
 class IndexMismatch(RuntimeError):
@@ -36,6 +38,23 @@ def _to_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
+
+
+def _explain(ordinal: int, score: float, keyword_rank: dict, semantic_rank: dict, fusion: "Fusion | None",
+             exact_terms: list[ExactTerm]) -> dict[str, Any]:
+    """Why a release is where it is: each retriever's rank and score, the fusion, and its exact-match tier."""
+    k, s = keyword_rank.get(ordinal), semantic_rank.get(ordinal)
+    return {
+        "keyword": {"rank": k[0], "score": round(k[1], 6)} if k else None,
+        "semantic": {"rank": s[0], "similarity": round(s[1], 6), "passage": s[2]} if s else None,
+        "fusion": fusion.explain(ordinal, score) if fusion is not None else None,
+        "exact": {
+            "rule": "releases containing more of the query's quoted phrases and entity names rank first; "
+                    "the score orders releases within a tier",
+            "terms": [{"kind": t.kind, "text": t.text} for t in exact_terms],
+            "contains": terms_in(ordinal, exact_terms),
+        } if exact_terms else None,
+    }
 
 
 class Fusion:
@@ -99,6 +118,7 @@ class Engine:
             day = self.keyword.date(docnum)
             self._day[ordinal] = day.toordinal() if day else 0
         self.facet_counter = FacetCounter(self.catalog, self.release_ids)
+        self._query_vector = functools.lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._encode_query)
 
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
@@ -109,6 +129,11 @@ class Engine:
         if self._embedder is None:
             self._embedder = load_embedder(self.manifest["embedding_model"])
         return self._embedder
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        vector = self.embedder.encode([text])[0]
+        vector.flags.writeable = False  # shared by every request with the same text
+        return vector
 
     @property
     def size(self) -> int:
@@ -144,7 +169,7 @@ class Engine:
             if kq is wq.NullQuery:
                 warnings.append("the query has no searchable words for keyword search (only stop words?)")
         if request.q and request.mode in ("semantic", "hybrid"):
-            vector = self.embedder.encode([request.q])[0]
+            vector = self._query_vector(request.q)
             semantic_run = [(h.ordinal, h.similarity, h.passage)
                             for h in self.semantic.search(vector, SEMANTIC_DEPTH, allowed)]
 
@@ -175,18 +200,7 @@ class Engine:
         hits = [self._hit(o, score, kq, keyword_rank, semantic_rank) for o, score in page]
         if request.explain:
             for hit, (o, score) in zip(hits, page):
-                hit.explain = {
-                    "keyword": {"rank": keyword_rank[o][0], "score": round(keyword_rank[o][1], 6)}
-                    if o in keyword_rank else None,
-                    "semantic": {"rank": semantic_rank[o][0], "similarity": round(semantic_rank[o][1], 6),
-                                 "passage": semantic_rank[o][2]} if o in semantic_rank else None,
-                    "fusion": fusion.explain(o, score) if fusion is not None else None,
-                    "exact": {"contains": terms_in(o, exact_terms),
-                              "rule": "releases containing more of the query's quoted phrases and entity names "
-                                      "rank first; fusion orders releases within each tier",
-                              "terms": [{"kind": t.kind, "text": t.text} for t in exact_terms]}
-                    if exact_terms else None,
-                }
+                hit.explain = _explain(o, score, keyword_rank, semantic_rank, fusion, exact_terms)
         scope = {
             "releases": len(scored),
             "counted": "every release in the result list (total), not just this page",
