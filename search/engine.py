@@ -27,6 +27,7 @@ from search.semantic import SemanticRetriever
 from search.snippets import keyword_snippet, plain_snippet
 
 SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
+CONVEX_KEYWORD_DEPTH = 1000  # keyword matches whose semantic similarity convex fusion computes exactly
 QUERY_VECTOR_CACHE = 1024  # recent query embeddings kept: paging and facet clicks repeat the query text
 
 
@@ -69,8 +70,9 @@ class Fusion:
                                                 rrf_k=RRF_K, weights=self.weights)
             self._normalised: tuple[dict[int, float], dict[int, float]] = ({}, {})
         else:
-            self.fused = convex_combination([keyword_run, semantic_run], weights=self.weights)
-            self._normalised = (min_max(keyword_run), min_max(semantic_run))
+            # BM25 is 0 for a release without the query's words: that, not the worst match, is the floor.
+            self.fused = convex_combination([keyword_run, semantic_run], weights=self.weights, lows=[0.0, None])
+            self._normalised = (min_max(keyword_run, low=0.0), min_max(semantic_run))
 
     def explain(self, ordinal: int, score: float) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "alpha": self.alpha,
@@ -79,7 +81,8 @@ class Fusion:
             out |= {"rrf_k": RRF_K, "formula": "sum over lists of weight/(rrf_k + rank)"}
         else:
             keyword, semantic = (n.get(ordinal) for n in self._normalised)
-            out |= {"normalisation": "min-max over each list's candidates (absent from a list: 0)",
+            out |= {"normalisation": "keyword: BM25 / best BM25; semantic: min-max of best-passage similarity over "
+                                     "the candidates (absent from a list: 0)",
                     "keyword_normalised": None if keyword is None else round(keyword, 6),
                     "semantic_normalised": None if semantic is None else round(semantic, 6),
                     "formula": "weights.keyword * keyword_normalised + weights.semantic * semantic_normalised"}
@@ -160,6 +163,7 @@ class Engine:
         keyword_run: list[tuple[int, float]] = []  # (ordinal, bm25)
         semantic_run: list[tuple[int, float, int]] = []  # (ordinal, similarity, passage)
         kq: wq.Query | None = None
+        vector: np.ndarray | None = None
         fusion: Fusion | None = None
         if request.q and request.mode in ("keyword", "hybrid"):
             kq = self.keyword.parse(request.q)
@@ -182,7 +186,7 @@ class Engine:
         elif request.mode == "semantic":
             scored, request_sort = [(o, s) for o, s, _ in semantic_run], request.sort
         else:
-            fusion = self._fusion(request, keyword_run, semantic_run)
+            fusion = self._fusion(request, keyword_run, semantic_run, vector)
             scored, request_sort = fusion.fused, request.sort
         if request.mode != "hybrid" and (request.fusion is not None or request.alpha is not None):
             warnings.append("'fusion' and 'alpha' apply to mode=hybrid only; they were ignored")
@@ -212,10 +216,16 @@ class Engine:
                             (time.perf_counter() - started) * 1000, warnings)
 
     def _fusion(self, request: SearchRequest, keyword_run: list[tuple[int, float]],
-                semantic_run: list[tuple[int, float, int]]) -> "Fusion":
+                semantic_run: list[tuple[int, float, int]], vector: np.ndarray | None) -> "Fusion":
         method = request.fusion or DEFAULT_FUSION
         alpha = DEFAULT_ALPHA[method] if request.alpha is None else request.alpha
-        return Fusion(method, alpha, keyword_run, [(o, s) for o, s, _ in semantic_run])
+        semantic_scores = [(o, s) for o, s, _ in semantic_run]
+        if method == "convex" and vector is not None:
+            # A score needs both sides: give the top keyword matches their real similarity, not a missing 0.
+            extra = sorted({o for o, _ in keyword_run[:CONVEX_KEYWORD_DEPTH]} - {o for o, _ in semantic_scores})
+            sims = self.semantic.similarities(vector, np.array(extra, dtype=np.int64))
+            semantic_scores += zip(extra, sims.tolist())
+        return Fusion(method, alpha, keyword_run, semantic_scores)
 
     def _exact_terms(self, q: str) -> list[ExactTerm]:
         """Quoted phrases and catalog entities in the query, each with the releases that contain it."""

@@ -3,7 +3,8 @@
 Two methods, both weighted by `alpha` = the weight of the semantic side (the keyword side gets 1 - alpha):
 - "rrf": reciprocal rank fusion with weights 2(1 - alpha) and 2 alpha, so alpha = 0.5 is plain RRF;
 - "convex": alpha * normalised semantic score + (1 - alpha) * normalised keyword score, each list min-max
-  normalised to [0, 1] over its own candidates; an id missing from a list gets 0 from it.
+  normalised to [0, 1]; an id missing from a list gets 0 from it (the engine gives the semantic side every
+  candidate's real similarity, so only BM25's true zeros are missing).
 """
 from __future__ import annotations
 
@@ -43,23 +44,29 @@ def reciprocal_rank_fusion(
     return _ranked(scores)
 
 
-def min_max(run: Sequence[tuple[K, float]]) -> dict[K, float]:
-    """Scores rescaled to [0, 1] over the run (best 1, worst 0); a run whose scores are all equal maps to 1."""
+def min_max(run: Sequence[tuple[K, float]], *, low: float | None = None) -> dict[K, float]:
+    """Scores rescaled to [0, 1] (best 1; `low`, default the run's worst, 0); all-equal scores map to 1."""
     if not run:
         return {}
-    low, high = min(s for _, s in run), max(s for _, s in run)
+    high = max(s for _, s in run)
+    low = min(s for _, s in run) if low is None else low
     span = high - low
     return {key: (s - low) / span if span > 0 else 1.0 for key, s in run}
 
 
 def convex_combination(
-    runs: Sequence[Sequence[tuple[K, float]]], *, weights: Sequence[float] | None = None
+    runs: Sequence[Sequence[tuple[K, float]]], *, weights: Sequence[float] | None = None,
+    lows: Sequence[float | None] | None = None,
 ) -> list[tuple[K, float]]:
-    """Score each id by sum(w * min-max normalised score) over the runs of (id, score); best first."""
+    """Score each id by sum(w * min-max normalised score) over the runs of (id, score); best first.
+
+    `lows[i]` fixes run i's floor (e.g. 0 for BM25, which is 0 for a document without the query's words).
+    """
     weights = _check_weights(runs, weights)
+    lows = lows if lows is not None else [None] * len(runs)
     scores: dict[K, float] = {}
-    for run, weight in zip(runs, weights):
-        for key, normalised in min_max(run).items():
+    for run, weight, low in zip(runs, weights, lows):
+        for key, normalised in min_max(run, low=low).items():
             scores[key] = scores.get(key, 0.0) + weight * normalised
     return _ranked(scores)
 
