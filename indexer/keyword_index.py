@@ -1,4 +1,5 @@
-"""The keyword index: Whoosh BM25F over title (boosted) and body, entity keys for filters, dates for ranges.
+"""The keyword index: Whoosh BM25F over title + body as one field (plus the title alone), entity keys for filters,
+dates for ranges.
 
 Whoosh stays behind this module (and search/keyword.py) so that the fork can change: every Whoosh fork installs the
 package `whoosh`, and we pin Whoosh-Reloaded 2.7.5.
@@ -15,6 +16,8 @@ from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 from indexer.releases import Release
 
 TITLE_BOOST = 2.0
+# 2: adds `content` (title + body as one field). Readers of a version-1 index fall back to title and body.
+SCHEMA_VERSION = 2
 # Entity keys may contain spaces and commas ("haier smart home co., ltd."), never newlines: one key per line.
 ENTITY_SEPARATOR = "\n"
 
@@ -26,6 +29,10 @@ def schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=fields.TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=TITLE_BOOST),
         body=fields.TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        # Title and body as one field for ranking: scoring the two fields separately and adding the scores counts a
+        # word's idf twice when it is in both, and the short title's length normalisation then dominates
+        # (SciFact nDCG@10 0.646 against 0.67+ for one field; README "Relevance").
+        content=fields.TEXT(stored=False, analyzer=StemmingAnalyzer()),
         entities=entities,
         date=fields.DATETIME(stored=True, sortable=True),
         source=fields.ID(stored=True),
@@ -51,6 +58,7 @@ def write_keyword_index(
                 "id": release.id,
                 "title": release.title,
                 "body": release.body,
+                "content": f"{release.title}\n{release.body}",
                 "entities": ENTITY_SEPARATOR.join(keys),
                 "source": release.source,
                 "url": release.url,

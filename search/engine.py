@@ -245,7 +245,7 @@ class Engine:
         body = stored.get("body", "")
         snippet = None
         if ordinal in keyword_rank and kq is not None:
-            snippet = keyword_snippet(body, self.keyword.terms(kq, "body"),
+            snippet = keyword_snippet(body, self.keyword.body_terms(kq),
                                       self.keyword.searcher().schema["body"].analyzer)
         if snippet is None and ordinal in semantic_rank:
             passage = semantic_rank[ordinal][2]

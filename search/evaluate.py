@@ -19,9 +19,10 @@ from typing import Callable, Iterator, Mapping, Sequence
 import pytrec_eval
 
 from indexer import layout
-from indexer.build import build_index
+from indexer.build import build_index, rebuild_keyword_index
 from indexer.embeddings import DEFAULT_EMBEDDING_MODEL
 from indexer.entities import DEFAULT_NER_MODEL
+from indexer.keyword_index import SCHEMA_VERSION as KEYWORD_SCHEMA
 from indexer.passages import PASSAGE_OVERLAP, PASSAGE_WORDS
 from search.engine import Engine
 from search.request import MAX_LIMIT, parse_request
@@ -96,7 +97,10 @@ def load_beir(directory: str | Path, split: str = "test") -> BeirDataset:
 
 
 def corpus_fingerprint(corpus: Path, embedding_model: str, ner_model: str) -> str:
-    """What an index built from this corpus depends on: the corpus bytes and the build settings."""
+    """What the vectors and catalog built from this corpus depend on: the corpus bytes and the build settings.
+
+    The keyword schema is recorded separately: a change there only needs the keyword index rewritten.
+    """
     digest = hashlib.sha256()
     with open(corpus, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -126,21 +130,28 @@ def cached_index(dataset: BeirDataset, cache_dir: Path, *, nlp=None, embedder=No
     model = embedder.name if embedder is not None else DEFAULT_EMBEDDING_MODEL
     fingerprint = corpus_fingerprint(dataset.corpus, model, DEFAULT_NER_MODEL)
     side = cache_dir / FINGERPRINT_FILE
+    reusable = False
     try:
         recorded = layout.read_json(side)
-        if recorded.get("fingerprint") == fingerprint and layout.current_version(cache_dir).name == recorded["version"]:
-            return cache_dir
+        reusable = (recorded.get("fingerprint") == fingerprint
+                    and layout.current_version(cache_dir).name == recorded["version"])
     except (FileNotFoundError, layout.IndexNotFound, KeyError, ValueError):
         pass
+    if reusable and recorded.get("keyword_schema") == KEYWORD_SCHEMA:
+        return cache_dir
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="beir-releases-") as tmp:
         releases = Path(tmp) / "releases.jsonl"
         write_releases(dataset.corpus, releases)
-        summary = build_index([releases], cache_dir, nlp=nlp, embedder=embedder, progress=progress)
-    if summary.problems:
-        raise EvaluationError(f"{len(summary.problems)} corpus documents could not be indexed, e.g. "
-                              f"{summary.problems[0].origin}: {summary.problems[0].reason}")
-    layout.write_json(side, {"fingerprint": fingerprint, "version": summary.version.name,
+        if reusable:  # same corpus and models, older keyword schema: rewrite only the keyword index
+            version = rebuild_keyword_index([releases], cache_dir, progress=progress)
+        else:
+            summary = build_index([releases], cache_dir, nlp=nlp, embedder=embedder, progress=progress)
+            if summary.problems:
+                raise EvaluationError(f"{len(summary.problems)} corpus documents could not be indexed, e.g. "
+                                      f"{summary.problems[0].origin}: {summary.problems[0].reason}")
+            version = summary.version
+    layout.write_json(side, {"fingerprint": fingerprint, "keyword_schema": KEYWORD_SCHEMA, "version": version.name,
                              "corpus": str(dataset.corpus.resolve())})
     return cache_dir
 

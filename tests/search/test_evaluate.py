@@ -74,6 +74,16 @@ def test_keyword_metrics_on_a_tiny_folder_match_hand_computation(beir_dir, tmp_p
     assert again["modes"]["keyword"] == report["modes"]["keyword"]
     assert set(again["modes"]) == {"keyword", "semantic", "hybrid-convex-alpha0.3"}
     assert again["modes"]["semantic"]["ndcg@10"] > 0.5  # copper mine / solar farm are unmistakable by meaning
+    # An index from an older keyword schema: only the keyword index is rewritten; vectors and catalog are copied.
+    side = cache / "beir-corpus.json"
+    recorded = json.loads(side.read_text())
+    side.write_text(json.dumps({**recorded, "keyword_schema": 1}))
+    vectors = (cache / "versions" / version.strip() / "vectors.faiss").read_bytes()
+    refreshed = evaluate(beir_dir, modes=["keyword"], cache_dir=cache, nlp=nlp, embedder=embedder, progress=False)
+    version = (cache / "CURRENT").read_text()
+    assert version != recorded["version"] and json.loads(side.read_text())["version"] == version.strip()
+    assert (cache / "versions" / version.strip() / "vectors.faiss").read_bytes() == vectors
+    assert refreshed["modes"]["keyword"] == report["modes"]["keyword"]
     # A changed corpus is rebuilt: d2 no longer says copper, mine or output, so q1 loses its only keyword hit.
     corpus = beir_dir / "corpus.jsonl"
     corpus.write_text(corpus.read_text().replace("Copper mine", "Quarry").replace("copper mine expanded output",
