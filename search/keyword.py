@@ -13,7 +13,7 @@ from whoosh.util.times import long_to_datetime
 
 SEARCH_FIELDS = ("content", "title")
 # Query-time weight of the title field on top of `content` (which already holds the title); chosen on SciFact train.
-TITLE_WEIGHT = 0.5
+TITLE_WEIGHT = 0.25
 LEGACY_FIELDS = ("title", "body")  # indexes written before the `content` field existed
 TEXT_FIELDS = frozenset({"content", "body"})  # fields whose query terms are highlighted in the body
 _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
