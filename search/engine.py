@@ -18,7 +18,7 @@ from indexer.keyword_index import open_keyword_index
 from indexer.passages import passage_words
 from indexer.vector_index import PassageMap, read_vector_index
 from search.facets import FacetCounter
-from search.exact import ExactTerm, named_entities, quoted_phrases, terms_in, tier_order
+from search.exact import ExactTerm, query_entities, quoted_phrases, terms_in, tier_order
 from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination, min_max,
                            reciprocal_rank_fusion, side_weights)
 from search.hits import Hit, SearchRequest, SearchResult
@@ -234,7 +234,7 @@ class Engine:
             return {int(self._ordinal_by_docnum[d]) for d, _ in self.keyword.search(self.keyword.parse(f'"{escaped}"'), None)}
 
         terms = [ExactTerm("phrase", p, frozenset(containing(p))) for p in quoted_phrases(q)]
-        for typed, info in named_entities(q, self.catalog):
+        for typed, info in query_entities(q, self.catalog):
             tagged = {int(self._ordinal_by_docnum[d]) for d in self.keyword.filter_docnums([list(info.aliases)], None, None)}
             terms.append(ExactTerm("entity", info.name, frozenset(containing(typed) | tagged)))
         return terms

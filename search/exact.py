@@ -16,6 +16,11 @@ from indexer.entities import EntityInfo
 
 QUOTED = re.compile(r'"([^"]+)"')
 MAX_NAME_WORDS = 6  # longest entity name looked up in the query, in words
+# Entity names become exact terms only when they make up at least this share of the query's (unquoted) words: a
+# query that is mostly names ("SITC agreements", "Steyr Motors buys BUKH") asks for those entities, while a long
+# description that happens to contain a name ("1/2000 in UK have abnormal PrP positivity") does not. Measured on
+# SciFact test: tiering on every recognised name dropped keyword nDCG@10 from 0.678 to 0.635.
+NAME_SHARE = 0.5
 # Stripped from both ends of each query word before names are looked up ("(SITC)," → "SITC").
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}<>,;:!?"
 
@@ -56,6 +61,14 @@ def named_entities(q: str, catalog: Catalog, *, min_chars: int = 2) -> list[tupl
     found.sort()
     unique = {info.key: (text, info) for _, _, text, info in reversed(found)}  # first mention wins
     return [unique[k] for k in dict.fromkeys(info.key for *_, info in found)]
+
+
+def query_entities(q: str, catalog: Catalog) -> list[tuple[str, EntityInfo]]:
+    """The named entities of a query that is mostly names (NAME_SHARE), else none."""
+    found = named_entities(q, catalog)
+    words = [w for w in QUOTED.sub(" ", q).split() if w.strip(_EDGE_PUNCTUATION)]
+    covered = sum(len(typed.split()) for typed, _ in found)
+    return found if words and covered >= NAME_SHARE * len(words) else []
 
 
 def tier_order(scored: Sequence[tuple[int, float]], terms: Iterable[ExactTerm]) -> list[tuple[int, float]]:

@@ -144,6 +144,10 @@ def test_entity_named_in_the_query_is_recognised_from_the_catalog(seed_engine):
     assert result.hits[1].explain["exact"]["contains"] == []  # the port release never names CIMC
     lower = seed_engine.search(SearchRequest(q="cimc ports", explain=True))
     assert lower.hits[0].explain["exact"] is None  # lower-case words are not taken for names
+    # A long description that happens to name CIMC is not a request for CIMC: no tier (NAME_SHARE).
+    long = seed_engine.search(SearchRequest(q="which company signed a strategic agreement on port logistics with CIMC",
+                                            explain=True))
+    assert long.hits[0].explain["exact"] is None
 
 
 def test_explain_is_truthful_for_each_mode_and_fusion(seed_engine):
