@@ -13,8 +13,9 @@ from typing import Hashable, Sequence, TypeVar
 K = TypeVar("K", bound=Hashable)
 RRF_K = 60
 FUSIONS = ("rrf", "convex")
-# Chosen on SciFact train (README "Relevance"); the default hybrid request uses these.
-DEFAULT_FUSION = "rrf"
+# Chosen on SciFact train (README "Relevance": convex 0.5 nDCG@10 0.7336 against RRF 0.7131); the default hybrid
+# request uses these.
+DEFAULT_FUSION = "convex"
 DEFAULT_ALPHA = {"rrf": 0.5, "convex": 0.5}
 
 

@@ -90,7 +90,9 @@ def test_keyword_snippet_marks_matches_and_semantic_hit_gets_its_passage(seed_en
 
 
 def test_explain_gives_ranks_scores_and_similarities(seed_engine):
-    result = seed_engine.search(SearchRequest(q="Hisense port", explain=True))
+    default = seed_engine.search(SearchRequest(q="Hisense port", explain=True)).hits[0].explain["fusion"]
+    assert (default["method"], default["alpha"]) == ("convex", 0.5)  # the default chosen on SciFact train
+    result = seed_engine.search(SearchRequest(q="Hisense port", fusion="rrf", explain=True))
     first = result.hits[0].explain
     assert first["keyword"]["rank"] == 1 and first["keyword"]["score"] > 0
     assert first["semantic"]["rank"] >= 1 and -1 <= first["semantic"]["similarity"] <= 1
@@ -160,7 +162,7 @@ def test_explain_is_truthful_for_each_mode_and_fusion(seed_engine):
         assert (f["method"], f["alpha"], f["weights"]) == ("convex", 0.3, {"keyword": 0.7, "semantic": 0.3})
         assert hit.score == pytest.approx(0.7 * f["keyword_normalised"] + 0.3 * f["semantic_normalised"], abs=1e-6)
     assert convex.hits[0].explain["fusion"]["keyword_normalised"] == 1.0  # the best BM25 is the top of the scale
-    rrf = seed_engine.search(SearchRequest(q="Hisense port", alpha=0.25, explain=True)).hits[0]
+    rrf = seed_engine.search(SearchRequest(q="Hisense port", fusion="rrf", alpha=0.25, explain=True)).hits[0]
     k, s = rrf.explain["keyword"]["rank"], rrf.explain["semantic"]["rank"]
     assert rrf.explain["fusion"]["weights"] == {"keyword": 1.5, "semantic": 0.5}
     assert rrf.score == pytest.approx(1.5 / (60 + k) + 0.5 / (60 + s))
