@@ -21,7 +21,7 @@ from indexer import layout
 from indexer.catalog import Catalog, build_catalog
 from indexer.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, load_embedder
 from indexer.entities import DEFAULT_NER_MODEL, Mention, extract_mentions, load_nlp, release_text
-from indexer.keyword_index import write_keyword_index
+from indexer.keyword_index import SCHEMA_VERSION, write_keyword_index
 from indexer.passages import MAX_PASSAGES, PASSAGE_OVERLAP, PASSAGE_WORDS, Passage, split_passages
 from indexer.releases import Problem, Release, read_releases
 from indexer.vector_index import PassageMap, build_vector_index, write_vector_index
@@ -150,6 +150,7 @@ def manifest(embedding_model: str, dimensions: int, precision: str, ner_model: s
         "passage_words": PASSAGE_WORDS,
         "passage_overlap": PASSAGE_OVERLAP,
         "max_passages": MAX_PASSAGES,
+        "keyword_schema": SCHEMA_VERSION,
         "skipped": skipped,
         **extra,
     }
@@ -213,3 +214,35 @@ def build_index(
             index_dir, lambda path, hook: write_keyword_index(path, releases, keys, before_commit=hook),
             vectors, pmap, catalog, meta, seconds, on_stage)
     return BuildSummary(version, len(releases), len(pmap.passage_release), len(catalog.entities), problems, seconds)
+
+
+def rebuild_keyword_index(paths: Sequence[str | Path], index_dir: str | Path, *, progress: bool = True) -> Path:
+    """Publish a new version whose keyword index is rewritten from `paths` (the same releases the live version was
+    built from) with the current schema; vectors, passages and catalog are copied, so no NER or embedding is redone.
+    """
+    index_dir = Path(index_dir)
+    with layout.writer_lock(index_dir):
+        return _rebuild_keyword_index(paths, index_dir, progress)
+
+
+def _rebuild_keyword_index(paths: Sequence[str | Path], index_dir: Path, progress: bool) -> Path:
+    live = layout.current_version(index_dir)
+    catalog = Catalog.load(live / layout.CATALOG)
+    releases = [r for r in tqdm(read_releases(paths), desc="parse", unit="release", disable=not progress)
+                if isinstance(r, Release)]
+    if [r.id for r in releases] != [str(rid) for rid in PassageMap.load(live / layout.PASSAGES).release_ids]:
+        raise BuildError(f"the releases in {', '.join(map(str, paths))} are not the ones indexed in {live}")
+    build_dir = layout.new_build_dir(index_dir)
+    try:
+        for name in (layout.VECTORS, layout.PASSAGES, layout.CATALOG):
+            shutil.copy2(live / name, build_dir / name)
+        write_keyword_index(build_dir / layout.KEYWORD_DIR, releases,
+                            [catalog.releases[r.id].mention_keys() for r in releases])
+        manifest = layout.read_json(live / layout.MANIFEST)
+        manifest.update(keyword_schema=SCHEMA_VERSION,
+                        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        layout.write_json(build_dir / layout.MANIFEST, manifest)
+        return layout.publish(index_dir, build_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise

@@ -1,4 +1,5 @@
-"""The keyword index: Whoosh BM25F over title (boosted) and body, entity keys for filters, dates for ranges.
+"""The keyword index: Whoosh BM25F over title + body as one field (plus the title alone), entity keys for filters,
+dates for ranges.
 
 Whoosh stays behind this module (and search/keyword.py) so that the fork can change: every Whoosh fork installs the
 package `whoosh`, and we pin Whoosh-Reloaded 2.7.5.
@@ -21,6 +22,8 @@ from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 from indexer.releases import Release
 
 TITLE_BOOST = 2.0
+# 2: adds `content` (title + body as one field). Readers of a version-1 index fall back to title and body.
+SCHEMA_VERSION = 2
 # Entity keys may contain spaces and commas ("haier smart home co., ltd."), never newlines: one key per line.
 ENTITY_SEPARATOR = "\n"
 
@@ -32,6 +35,10 @@ def schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=fields.TEXT(stored=True, analyzer=StemmingAnalyzer(), field_boost=TITLE_BOOST),
         body=fields.TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        # Title and body as one field for ranking: scoring the two fields separately and adding the scores counts a
+        # word's idf twice when it is in both, and the short title's length normalisation then dominates
+        # (SciFact nDCG@10 0.646 against 0.67+ for one field; README "Relevance").
+        content=fields.TEXT(stored=False, analyzer=StemmingAnalyzer()),
         entities=entities,
         date=fields.DATETIME(stored=True, sortable=True),
         source=fields.ID(stored=True),
@@ -59,7 +66,9 @@ def _unpredictable_segment_names() -> Iterator[None]:
         whoosh.codec.base.random_name = original
 
 
-def _document(release: Release, keys: Sequence[str]) -> dict:
+def _document(release: Release, keys: Sequence[str], content: bool) -> dict:
+    """One Whoosh document; `content` (title + body as one ranked field) only where the schema has it: an update
+    of an index written before that field existed keeps its old schema."""
     doc = {
         "id": release.id,
         "title": release.title,
@@ -68,6 +77,8 @@ def _document(release: Release, keys: Sequence[str]) -> dict:
         "source": release.source,
         "url": release.url,
     }
+    if content:
+        doc["content"] = f"{release.title}\n{release.body}"
     when = _as_datetime(release.date)
     if when is not None:
         doc["date"] = when
@@ -83,7 +94,7 @@ def _write(ix: index.Index, releases: Iterable[Release], entity_keys: Sequence[S
         for rid in delete_ids:
             writer.delete_by_term("id", rid)
         for release, keys in zip(releases, entity_keys, strict=True):
-            writer.add_document(**_document(release, keys))
+            writer.add_document(**_document(release, keys, "content" in ix.schema))
             count += 1
         if before_commit:
             before_commit()

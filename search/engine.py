@@ -18,7 +18,9 @@ from indexer.keyword_index import open_keyword_index
 from indexer.passages import passage_words
 from indexer.vector_index import PassageMap, read_vector_index
 from search.facets import FacetCounter
-from search.fusion import RRF_K, reciprocal_rank_fusion
+from search.exact import ExactTerm, query_entities, quoted_phrases, terms_in, tier_order
+from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination, min_max,
+                           reciprocal_rank_fusion, side_weights)
 from search.hits import Hit, SearchRequest, SearchResult
 from search.keyword import KeywordRetriever
 from search.profile import entity_profile
@@ -26,7 +28,8 @@ from search.semantic import SemanticRetriever
 from search.snippets import keyword_snippet, plain_snippet
 
 SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
-QUERY_CACHE = 2048  # query vectors kept per Engine: users page, refine filters and re-run the same text
+CONVEX_KEYWORD_DEPTH = 1000  # keyword matches whose semantic similarity convex fusion computes exactly
+QUERY_VECTOR_CACHE = 1024  # recent query embeddings kept: paging and facet clicks repeat the query text
 
 
 class IndexMismatch(RuntimeError):
@@ -37,6 +40,54 @@ def _to_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
+
+
+def _explain(ordinal: int, score: float, keyword_rank: dict, semantic_rank: dict, fusion: "Fusion | None",
+             exact_terms: list[ExactTerm]) -> dict[str, Any]:
+    """Why a release is where it is: each retriever's rank and score, the fusion, and its exact-match tier."""
+    k, s = keyword_rank.get(ordinal), semantic_rank.get(ordinal)
+    return {
+        "keyword": {"rank": k[0], "score": round(k[1], 6)} if k else None,
+        "semantic": {"rank": s[0], "similarity": round(s[1], 6), "passage": s[2]} if s else None,
+        "fusion": fusion.explain(ordinal, score) if fusion is not None else None,
+        "exact": {
+            "rule": "releases containing more of the query's quoted phrases and entity names rank first; "
+                    "the score orders releases within a tier",
+            "terms": [{"kind": t.kind, "text": t.text} for t in exact_terms],
+            "contains": terms_in(ordinal, exact_terms),
+        } if exact_terms else None,
+    }
+
+
+class Fusion:
+    """One hybrid request's fusion: the fused list and, for explain, how each score was made."""
+
+    def __init__(self, method: str, alpha: float, keyword_run: list[tuple[int, float]],
+                 semantic_run: list[tuple[int, float]]) -> None:
+        self.method, self.alpha = method, alpha
+        self.weights = side_weights(method, alpha)
+        if method == "rrf":
+            self.fused = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _ in semantic_run]],
+                                                rrf_k=RRF_K, weights=self.weights)
+            self._normalised: tuple[dict[int, float], dict[int, float]] = ({}, {})
+        else:
+            # BM25 is 0 for a release without the query's words: that, not the worst match, is the floor.
+            self.fused = convex_combination([keyword_run, semantic_run], weights=self.weights, lows=[0.0, None])
+            self._normalised = (min_max(keyword_run, low=0.0), min_max(semantic_run))
+
+    def explain(self, ordinal: int, score: float) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": self.method, "alpha": self.alpha,
+                               "weights": {"keyword": self.weights[0], "semantic": self.weights[1]}}
+        if self.method == "rrf":
+            out |= {"rrf_k": RRF_K, "formula": "sum over lists of weight/(rrf_k + rank)"}
+        else:
+            keyword, semantic = (n.get(ordinal) for n in self._normalised)
+            out |= {"normalisation": "keyword: BM25 / best BM25; semantic: min-max of best-passage similarity over "
+                                     "the candidates (absent from a list: 0)",
+                    "keyword_normalised": None if keyword is None else round(keyword, 6),
+                    "semantic_normalised": None if semantic is None else round(semantic, 6),
+                    "formula": "weights.keyword * keyword_normalised + weights.semantic * semantic_normalised"}
+        return out | {"score": round(score, 6)}
 
 
 class Engine:
@@ -75,20 +126,22 @@ class Engine:
             day = self.keyword.date(docnum)
             self._day[ordinal] = day.toordinal() if day else 0
         self.facet_counter = FacetCounter(self.catalog, self.release_ids, self._day)
+        self._query_vector = functools.lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._encode_query)
 
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
         return cls(layout.current_version(Path(index_dir)), embedder=embedder)
-
-    @functools.lru_cache(maxsize=QUERY_CACHE)  # noqa: B019  (one Engine per version; it lives as long as the cache)
-    def _query_vector(self, q: str) -> np.ndarray:
-        return self.embedder.encode_query(q)
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = load_embedder(self.manifest["embedding_model"])
         return self._embedder
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        vector = self.embedder.encode_query(text)
+        vector.flags.writeable = False  # shared by every request with the same text
+        return vector
 
     @property
     def size(self) -> int:
@@ -118,6 +171,8 @@ class Engine:
         keyword_run: list[tuple[int, float]] = []  # (ordinal, bm25)
         semantic_run: list[tuple[int, float, int]] = []  # (ordinal, similarity, passage)
         kq: wq.Query | None = None
+        vector: np.ndarray | None = None
+        fusion: Fusion | None = None
         if request.q and request.mode in ("keyword", "hybrid"):
             kq = self.keyword.parse(request.q)
             docnum_filter = None if allowed is None else np.flatnonzero(np.isin(self._ordinal_by_docnum, allowed))
@@ -138,9 +193,12 @@ class Engine:
         elif request.mode == "semantic":
             scored, request_sort = [(o, s) for o, s, _ in semantic_run], request.sort
         else:
-            scored = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _, _ in semantic_run]],
-                                            rrf_k=RRF_K)
-            request_sort = request.sort
+            fusion = self._fusion(request, keyword_run, semantic_run, vector)
+            scored, request_sort = fusion.fused, request.sort
+        if request.mode != "hybrid" and (request.fusion is not None or request.alpha is not None):
+            warnings.append("'fusion' and 'alpha' apply to mode=hybrid only; they were ignored")
+        exact_terms = self._exact_terms(request.q) if request.exact and kq is not None else []
+        scored = tier_order(scored, exact_terms)
         if request_sort == "date":
             # Newest first; undated releases last; ties keep relevance order (sort is stable).
             scored = sorted(scored, key=lambda item: -self._day[item[0]] if self._day[item[0]] else 1)
@@ -150,7 +208,10 @@ class Engine:
         page = scored[request.offset : request.offset + request.limit]
         keyword_rank = {o: (r, s) for r, (o, s) in enumerate(keyword_run, start=1)}
         semantic_rank = {o: (r, s, p) for r, (o, s, p) in enumerate(semantic_run, start=1)}
-        hits = [self._hit(o, score, kq, keyword_rank, semantic_rank, request.explain) for o, score in page]
+        hits = [self._hit(o, score, kq, keyword_rank, semantic_rank) for o, score in page]
+        if request.explain:
+            for hit, (o, score) in zip(hits, page):
+                hit.explain = _explain(o, score, keyword_rank, semantic_rank, fusion, exact_terms)
         scope = {
             "releases": len(scored),
             "counted": "every release in the result list (total), not just this page",
@@ -161,14 +222,37 @@ class Engine:
         return SearchResult(request, len(scored), hits, facets, scope,
                             (time.perf_counter() - started) * 1000, warnings)
 
-    def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict,
-             explain: bool) -> Hit:
+    def _fusion(self, request: SearchRequest, keyword_run: list[tuple[int, float]],
+                semantic_run: list[tuple[int, float, int]], vector: np.ndarray | None) -> "Fusion":
+        method = request.fusion or DEFAULT_FUSION
+        alpha = DEFAULT_ALPHA[method] if request.alpha is None else request.alpha
+        semantic_scores = [(o, s) for o, s, _ in semantic_run]
+        if method == "convex" and vector is not None:
+            # A score needs both sides: give the top keyword matches their real similarity, not a missing 0.
+            extra = sorted({o for o, _ in keyword_run[:CONVEX_KEYWORD_DEPTH]} - {o for o, _ in semantic_scores})
+            sims = self.semantic.similarities(vector, np.array(extra, dtype=np.int64))
+            semantic_scores += zip(extra, sims.tolist())
+        return Fusion(method, alpha, keyword_run, semantic_scores)
+
+    def _exact_terms(self, q: str) -> list[ExactTerm]:
+        """Quoted phrases and catalog entities in the query, each with the releases that contain it."""
+        def containing(phrase: str) -> set[int]:
+            escaped = phrase.replace('"', " ")
+            return {int(self._ordinal_by_docnum[d]) for d, _ in self.keyword.search(self.keyword.parse(f'"{escaped}"'), None)}
+
+        terms = [ExactTerm("phrase", p, frozenset(containing(p))) for p in quoted_phrases(q)]
+        for typed, info in query_entities(q, self.catalog):
+            tagged = {int(self._ordinal_by_docnum[d]) for d in self.keyword.filter_docnums([list(info.aliases)], None, None)}
+            terms.append(ExactTerm("entity", info.name, frozenset(containing(typed) | tagged)))
+        return terms
+
+    def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict) -> Hit:
         rid = self.release_ids[ordinal]
         stored = self.keyword.stored(self.docnum_of[rid])
         body = stored.get("body", "")
         snippet = None
         if ordinal in keyword_rank and kq is not None:
-            snippet = keyword_snippet(body, self.keyword.terms(kq, "body"),
+            snippet = keyword_snippet(body, self.keyword.body_terms(kq),
                                       self.keyword.searcher().schema["body"].analyzer)
         if snippet is None and ordinal in semantic_rank:
             passage = semantic_rank[ordinal][2]
@@ -186,14 +270,6 @@ class Engine:
             issuer=self.catalog.issuer_name(rid),
             category=self.catalog.releases[rid].category,
         )
-        if explain:
-            k, s = keyword_rank.get(ordinal), semantic_rank.get(ordinal)
-            hit.explain = {
-                "keyword": {"rank": k[0], "score": round(k[1], 6)} if k else None,
-                "semantic": {"rank": s[0], "similarity": round(s[1], 6), "passage": s[2]} if s else None,
-                "fusion": {"method": "rrf", "rrf_k": RRF_K,
-                           "formula": "sum over lists of 1/(rrf_k + rank)", "score": round(score, 6)},
-            }
         return hit
 
     # -- lookups ------------------------------------------------------------------------------------------------

@@ -1,26 +1,83 @@
-"""Fusion of ranked lists: pure functions over ids."""
+"""Fusion of ranked lists: pure functions over ids.
+
+Two methods, both weighted by `alpha` = the weight of the semantic side (the keyword side gets 1 - alpha):
+- "rrf": reciprocal rank fusion with weights 2(1 - alpha) and 2 alpha, so alpha = 0.5 is plain RRF;
+- "convex": alpha * normalised semantic score + (1 - alpha) * normalised keyword score, each list min-max
+  normalised to [0, 1]; an id missing from a list gets 0 from it (the engine gives the semantic side every
+  candidate's real similarity, so only BM25's true zeros are missing).
+"""
 from __future__ import annotations
 
 from typing import Hashable, Sequence, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 RRF_K = 60
+FUSIONS = ("rrf", "convex")
+# Chosen on SciFact train (README "Relevance": convex 0.5 nDCG@10 0.7336 against RRF 0.7131); the default hybrid
+# request uses these.
+DEFAULT_FUSION = "convex"
+DEFAULT_ALPHA = {"rrf": 0.5, "convex": 0.5}
+
+
+def _ranked(scores: dict[K, float]) -> list[tuple[K, float]]:
+    """Best first; ties keep the order of first appearance (run by run), so the result is deterministic."""
+    order = {key: i for i, key in enumerate(scores)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+def _check_weights(runs: Sequence, weights: Sequence[float] | None) -> Sequence[float]:
+    if weights is None:
+        return [1.0] * len(runs)
+    if len(weights) != len(runs):
+        raise ValueError("one weight per run")
+    return weights
 
 
 def reciprocal_rank_fusion(
     runs: Sequence[Sequence[K]], *, rrf_k: int = RRF_K, weights: Sequence[float] | None = None
 ) -> list[tuple[K, float]]:
-    """Score each id by sum(w / (rrf_k + rank)) over the runs it appears in (rank from 1); best first.
-
-    Ties keep the order of first appearance (run by run), so the result is deterministic.
-    """
-    if weights is None:
-        weights = [1.0] * len(runs)
-    if len(weights) != len(runs):
-        raise ValueError("one weight per run")
+    """Score each id by sum(w / (rrf_k + rank)) over the runs it appears in (rank from 1); best first."""
+    weights = _check_weights(runs, weights)
     scores: dict[K, float] = {}
     for run, weight in zip(runs, weights):
         for rank, key in enumerate(run, start=1):
             scores[key] = scores.get(key, 0.0) + weight / (rrf_k + rank)
-    order = {key: i for i, key in enumerate(scores)}
-    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+    return _ranked(scores)
+
+
+def min_max(run: Sequence[tuple[K, float]], *, low: float | None = None) -> dict[K, float]:
+    """Scores rescaled to [0, 1] (best 1; `low`, default the run's worst, 0); all-equal scores map to 1."""
+    if not run:
+        return {}
+    high = max(s for _, s in run)
+    low = min(s for _, s in run) if low is None else low
+    span = high - low
+    return {key: (s - low) / span if span > 0 else 1.0 for key, s in run}
+
+
+def convex_combination(
+    runs: Sequence[Sequence[tuple[K, float]]], *, weights: Sequence[float] | None = None,
+    lows: Sequence[float | None] | None = None,
+) -> list[tuple[K, float]]:
+    """Score each id by sum(w * min-max normalised score) over the runs of (id, score); best first.
+
+    `lows[i]` fixes run i's floor (e.g. 0 for BM25, which is 0 for a document without the query's words).
+    """
+    weights = _check_weights(runs, weights)
+    lows = lows if lows is not None else [None] * len(runs)
+    scores: dict[K, float] = {}
+    for run, weight, low in zip(runs, weights, lows):
+        for key, normalised in min_max(run, low=low).items():
+            scores[key] = scores.get(key, 0.0) + weight * normalised
+    return _ranked(scores)
+
+
+def side_weights(fusion: str, alpha: float) -> tuple[float, float]:
+    """(keyword weight, semantic weight) for a fusion method and alpha = weight of the semantic side."""
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be from 0 to 1 (got {alpha})")
+    if fusion == "rrf":
+        return 2 * (1 - alpha), 2 * alpha
+    if fusion == "convex":
+        return 1 - alpha, alpha
+    raise ValueError(f"fusion must be one of {', '.join(FUSIONS)} (got {fusion!r})")

@@ -34,6 +34,9 @@ class SearchRequest:
     categories: tuple[str, ...] = ()  # announcement types, OR-ed
     facet_size: int = FACET_SIZE
     facet_q: str = ""  # only facet values containing this text
+    fusion: str | None = None  # hybrid only: "rrf" or "convex"; None = the tuned default (search.fusion)
+    alpha: float | None = None  # hybrid only: weight of the semantic side in [0, 1]; None = the tuned default
+    exact: bool = True  # quoted phrases and entity names in the query keep the releases that contain them on top
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The keyword retriever: Whoosh BM25F over title and body, with filters given as sets of document numbers."""
+"""The keyword retriever: Whoosh BM25F over title + body (one field) and the title, with filters given as sets of
+document numbers."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,11 @@ from whoosh.util.times import long_to_datetime
 from search.impacts import TermImpacts
 from indexer.keyword_index import read_column
 
-SEARCH_FIELDS = ("title", "body")
+SEARCH_FIELDS = ("content", "title")
+# Query-time weight of the title field on top of `content` (which already holds the title); chosen on SciFact train.
+TITLE_WEIGHT = 0.25
+LEGACY_FIELDS = ("title", "body")  # indexes written before the `content` field existed
+TEXT_FIELDS = frozenset({"content", "body"})  # fields whose query terms are highlighted in the body
 _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
 
 
@@ -27,7 +32,11 @@ def make_parser(ix: Index) -> qparser.QueryParser:
     `*` would otherwise match every document (FINDINGS.md). There is no +/- syntax on purpose: Whoosh's plugin for it
     reads the hyphen in "China-Laos" or "co-operation" as an exclusion.
     """
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), ix.schema, group=qparser.OrGroup)
+    if "content" in ix.schema:
+        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), ix.schema, group=qparser.OrGroup,
+                                          fieldboosts={"title": TITLE_WEIGHT})
+    else:
+        parser = qparser.MultifieldParser(list(LEGACY_FIELDS), ix.schema, group=qparser.OrGroup)
     for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin, qparser.BoostPlugin):
         parser.remove_plugin_class(plugin)
     return parser
@@ -39,6 +48,7 @@ class KeywordRetriever:
     def __init__(self, ix: Index, impacts_path: Path | None = None) -> None:
         self._ix = ix
         self._parser = make_parser(ix)
+        self.fields = SEARCH_FIELDS if "content" in ix.schema else LEGACY_FIELDS  # what queries are scored on
         self._local = threading.local()
         self._all: list[Searcher] = []
         self._lock = threading.Lock()
@@ -68,7 +78,7 @@ class KeywordRetriever:
         """The cached impacts of this (immutable) index version, computed and saved on first use."""
         impacts = TermImpacts.load(path)
         if impacts is None or impacts.doc_count != len(self.ids_by_docnum):
-            impacts = TermImpacts.compute(self.searcher(), SEARCH_FIELDS)
+            impacts = TermImpacts.compute(self.searcher(), self.fields)
             impacts.save(path)
         return impacts
 
@@ -118,9 +128,9 @@ class KeywordRetriever:
     def stored(self, docnum: int) -> dict:
         return self.searcher().stored_fields(docnum)
 
-    def terms(self, q: query.Query, field: str) -> frozenset[str]:
-        """The analysed terms of `field` in the query (for highlighting)."""
-        return frozenset(text for fname, text in q.iter_all_terms() if fname == field)
+    def body_terms(self, q: query.Query) -> frozenset[str]:
+        """The analysed query terms that match body text (for highlighting)."""
+        return frozenset(text for fname, text in q.iter_all_terms() if fname in TEXT_FIELDS)
 
     def close(self) -> None:
         with self._lock:

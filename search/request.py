@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Iterable, Mapping, Sequence
 
 from indexer.categories import CATEGORIES
 from indexer.entities import ENTITY_TYPES
+from search.fusion import DEFAULT_ALPHA, DEFAULT_FUSION, FUSIONS
 from search.hits import FACET_SIZE, MODES, SORTS, EntityFilter, SearchRequest
 
 MAX_QUERY_CHARS = 1000
@@ -29,6 +31,12 @@ PARAMETERS: dict[str, str] = {
     "category": "announcement type, one of " + ", ".join(CATEGORIES) + "; repeatable (OR)",
     "facet_size": f"values listed per facet, 1 to {MAX_FACET_SIZE} (default {FACET_SIZE})",
     "facet_q": "list only facet values whose name contains this text",
+    "fusion": "hybrid mode: how the two rankings combine, one of " + ", ".join(FUSIONS)
+              + f" (default {DEFAULT_FUSION})",
+    "alpha": "hybrid mode: weight of the semantic side, 0 to 1 (0 = keyword only, 1 = semantic only; default "
+             + ", ".join(f"{DEFAULT_ALPHA[f]} for {f}" for f in FUSIONS) + ")",
+    "exact": "1 (default) keeps releases containing a quoted phrase or a known entity name from the query "
+             "above those that lack it; 0 ranks by fusion alone",
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -65,6 +73,28 @@ def _choice(params: Mapping[str, Sequence[str]], name: str, choices: Sequence[st
     if raw not in choices:
         raise RequestError(f"'{name}' must be one of {', '.join(choices)} (got {raw[:40]!r})")
     return raw
+
+
+def _flag(params: Mapping[str, Sequence[str]], name: str, default: bool) -> bool:
+    raw = (_one(params, name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in _TRUE | _FALSE:
+        raise RequestError(f"'{name}' must be 1 or 0 (got {raw[:20]!r})")
+    return raw in _TRUE
+
+
+def _fraction(params: Mapping[str, Sequence[str]], name: str) -> float | None:
+    raw = (_one(params, name) or "").strip()
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RequestError(f"'{name}' must be a number from 0 to 1, e.g. 0.3 (got {raw[:40]!r})") from None
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise RequestError(f"'{name}' must be from 0 to 1 (got {raw[:40]})")
+    return value
 
 
 def _date(params: Mapping[str, Sequence[str]], name: str) -> dt.date | None:
@@ -136,9 +166,6 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
     facet_q = " ".join((_one(params, "facet_q") or "").split())
     if len(facet_q) > MAX_NAME_CHARS:
         raise RequestError(f"'facet_q' is at most {MAX_NAME_CHARS} characters")
-    explain_raw = (_one(params, "explain") or "").strip().lower()
-    if explain_raw not in _TRUE | _FALSE:
-        raise RequestError(f"'explain' must be 1 or 0 (got {explain_raw[:20]!r})")
     return SearchRequest(
         q=" ".join(q.split()),
         mode=_choice(params, "mode", MODES, "hybrid"),
@@ -148,7 +175,10 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
         date_from=date_from,
         date_to=date_to,
         sort=_choice(params, "sort", SORTS, "relevance"),
-        explain=explain_raw in _TRUE,
+        explain=_flag(params, "explain", False),
+        fusion=_choice(params, "fusion", FUSIONS, "") or None,
+        alpha=_fraction(params, "alpha"),
+        exact=_flag(params, "exact", True),
         issuers=issuers,
         categories=categories,
         facet_size=_integer(params, "facet_size", FACET_SIZE, 1, MAX_FACET_SIZE),

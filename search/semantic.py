@@ -24,6 +24,8 @@ class SemanticRetriever:
             raise ValueError(f"vector index has {ix.ntotal} vectors but the passage map {len(passages.passage_release)}")
         self._ix = ix
         self.passages = passages
+        # Passages are stored release by release, so release i owns passages first[i]:first[i + 1].
+        self._first = np.searchsorted(passages.passage_release, np.arange(len(passages.release_ids) + 1))
 
     def search(self, vector: np.ndarray, depth: int, allowed: np.ndarray | None = None) -> list[SemanticHit]:
         """The `depth` best releases by best-passage similarity; `allowed` (release ordinals) restricts the search."""
@@ -47,3 +49,14 @@ class SemanticRetriever:
             if ordinal not in best:  # results come best first, so the first passage seen is the best
                 best[ordinal] = SemanticHit(ordinal, float(sim), int(pid))
         return list(best.values())[:depth]
+
+    def similarities(self, vector: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
+        """Each given release's best-passage similarity to `vector` (exact, whatever its rank)."""
+        ordinals = np.asarray(ordinals, dtype=np.int64)
+        if ordinals.size == 0:
+            return np.zeros(0, dtype=np.float32)
+        starts, ends = self._first[ordinals], self._first[ordinals + 1]
+        ids = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
+        sims = self._ix.reconstruct_batch(ids) @ vector.astype(np.float32)
+        # Best passage per release: reduceat over each release's contiguous block of passages.
+        return np.maximum.reduceat(sims, np.cumsum(np.concatenate([[0], ends - starts]))[:-1])

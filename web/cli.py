@@ -7,7 +7,7 @@ import click
 
 from indexer.cli import check_command, delete_command, index_command, index_option
 from indexer.layout import IndexNotFound, resolve_index_dir
-from search.cli import search_command
+from search.cli import evaluate_command, search_command
 
 
 @click.command("serve")
@@ -45,3 +45,4 @@ main.add_command(delete_command)
 main.add_command(check_command)
 main.add_command(search_command)
 main.add_command(serve_command)
+main.add_command(evaluate_command)

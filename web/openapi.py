@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from indexer.entities import ENTITY_TYPES
+from search.fusion import FUSIONS
 from search.hits import MODES, SORTS
 
 _ERROR = {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -17,6 +18,10 @@ def _param(name: str, help_text: str) -> dict[str, Any]:
         schema = {"type": "string", "enum": list(MODES), "default": "hybrid"}
     elif name == "sort":
         schema = {"type": "string", "enum": list(SORTS), "default": "relevance"}
+    elif name == "fusion":
+        schema = {"type": "string", "enum": list(FUSIONS)}
+    elif name == "alpha":
+        schema = {"type": "number", "minimum": 0, "maximum": 1}
     elif name in ("date_from", "date_to"):
         schema = {"type": "string", "format": "date"}
     elif name in ("entity", "issuer", "category"):

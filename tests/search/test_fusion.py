@@ -20,3 +20,35 @@ def test_rrf_rejects_mismatched_weights_and_handles_empty():
     with pytest.raises(ValueError):
         reciprocal_rank_fusion([["x"]], weights=[1.0, 1.0])
     assert reciprocal_rank_fusion([[], []]) == []
+
+
+def test_alpha_weights_rrf_so_that_one_half_is_plain_rrf():
+    from search.fusion import side_weights
+
+    assert side_weights("rrf", 0.5) == (1.0, 1.0)
+    assert side_weights("rrf", 0.25) == (1.5, 0.5)
+    assert side_weights("convex", 0.3) == pytest.approx((0.7, 0.3))
+    with pytest.raises(ValueError, match="alpha must be from 0 to 1"):
+        side_weights("rrf", 1.2)
+    with pytest.raises(ValueError, match="fusion must be one of rrf, convex"):
+        side_weights("max", 0.5)
+    keyword, semantic = ["a", "b"], ["b", "c"]
+    fused = reciprocal_rank_fusion([keyword, semantic], weights=side_weights("rrf", 0.25))
+    # a: 1.5/61; b: 1.5/62 + 0.5/61; c: 0.5/62
+    assert [k for k, _ in fused] == ["b", "a", "c"]
+    assert dict(fused)["b"] == pytest.approx(1.5 / 62 + 0.5 / 61)
+
+
+def test_convex_combination_by_hand():
+    from search.fusion import convex_combination, min_max
+
+    keyword = [("a", 10.0), ("b", 5.0)]  # BM25: floor 0 → a 1.0, b 0.5
+    semantic = [("b", 0.9), ("c", 0.5), ("a", 0.1)]  # min-max → b 1.0, c 0.5, a 0.0
+    assert min_max(keyword, low=0.0) == {"a": 1.0, "b": 0.5}
+    assert min_max(semantic) == pytest.approx({"b": 1.0, "c": 0.5, "a": 0.0})
+    assert min_max([("x", 3.0), ("y", 3.0)]) == {"x": 1.0, "y": 1.0}
+    fused = convex_combination([keyword, semantic], weights=[0.7, 0.3], lows=[0.0, None])
+    # a: 0.7*1 + 0.3*0 = 0.7; b: 0.7*0.5 + 0.3*1 = 0.65; c: 0.3*0.5 = 0.15
+    assert [k for k, _ in fused] == ["a", "b", "c"]
+    assert [s for _, s in fused] == pytest.approx([0.7, 0.65, 0.15])
+    assert convex_combination([[], []]) == []

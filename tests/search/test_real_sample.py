@@ -30,3 +30,41 @@ def test_paraphrase_finds_the_release_semantically(sample_engine, sample_corpus)
     result = sample_engine.search(SearchRequest(q="first quarter earnings of the home appliance maker Haier",
                                                 mode="semantic", limit=5))
     assert haier["id"] in [h.id for h in result.hits]
+
+
+def contains(record, phrase):
+    return phrase.casefold() in " ".join(f"{record['title']} {record['body']}".split()).casefold()
+
+
+@pytest.mark.parametrize(("query", "title_start"), [
+    ('"Partners Group" Kuwait', "Partners Group Announces Planned Office in Kuwait"),
+    ("home appliance maker Haier posts first-quarter numbers", "Haier Smart Home Reports Q1 2026 Results"),
+    ("Aperam names a new chief executive", "Aperam Marks New Chapter as Sud Sivaji Commences as Chief Executive"),
+    ("Steyr Motors buys BUKH", "Steyr Motors AG Completes the Acquisition of BUKH"),
+    ("Nasdaq ETF launched by Infrastructure Capital", "QVOL: Infrastructure Capital Partners With Nasdaq"),
+])
+def test_known_answers_come_first_in_hybrid(sample_engine, query, title_start):
+    result = sample_engine.search(SearchRequest(q=query, limit=3))
+    assert result.hits[0].title.startswith(title_start), [h.title for h in result.hits]
+
+
+@pytest.mark.parametrize("query", ['"Glendale" museum exhibit', '"Abu Dhabi" regulatory approval',
+                                   '"Martial Arts History Museum" grand opening', '"reverse stock split" nasdaq'])
+def test_a_quoted_phrase_is_never_below_a_release_that_lacks_it(sample_engine, sample_corpus, query):
+    records = {r["id"]: r for r in sample_records(sample_corpus)}
+    phrase = query.split('"')[1]
+    result = sample_engine.search(SearchRequest(q=query, limit=100))
+    has = [contains(records[h.id], phrase) for h in result.hits]
+    assert any(has) and not all(has)  # the list mixes releases with and without the phrase...
+    first_without = has.index(False)
+    assert not any(has[first_without:]), [(h.title, f) for h, f in zip(result.hits, has)][:20]  # ...never mixed up
+
+
+def test_a_company_named_in_the_query_puts_its_releases_first(sample_engine):
+    result = sample_engine.search(SearchRequest(q="Partners Group office in the Gulf", limit=10, explain=True))
+    terms = result.hits[0].explain["exact"]["terms"]
+    assert {"kind": "entity", "text": "Partners Group"} in terms
+    group = sample_engine.entity("org", "Partners Group")["release_ids"]
+    assert len(group) >= 2
+    assert {h.id for h in result.hits[: len(group)]} == set(group)
+    assert all("Partners Group" not in h.entities["org"] for h in result.hits[len(group):])

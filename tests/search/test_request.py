@@ -23,6 +23,14 @@ def test_defaults_and_full_request():
     assert (r.date_from, r.date_to) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 
+def test_fusion_parameters_default_to_the_tuned_choice_and_parse():
+    r = parse_request({})
+    assert (r.fusion, r.alpha, r.exact) == (None, None, True)  # None: the engine's tuned default
+    r = parse(fusion="convex", alpha="0.3", exact="0")
+    assert (r.fusion, r.alpha, r.exact) == ("convex", 0.3, False)
+    assert parse(alpha="0").alpha == 0.0 and parse(alpha="1").alpha == 1.0
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -42,6 +50,12 @@ def test_defaults_and_full_request():
         ({"colour": "red"}, "unknown parameter 'colour'; known parameters: q, mode"),
         ({"explain": "maybe"}, "'explain' must be 1 or 0"),
         ({"mode": ["keyword", "semantic"]}, "'mode' was given 2 times"),
+        ({"alpha": "1.5"}, "'alpha' must be from 0 to 1 (got 1.5)"),
+        ({"alpha": "-0.1"}, "'alpha' must be from 0 to 1 (got -0.1)"),
+        ({"alpha": "nan"}, "'alpha' must be from 0 to 1 (got nan)"),
+        ({"alpha": "half"}, "'alpha' must be a number from 0 to 1, e.g. 0.3 (got 'half')"),
+        ({"fusion": "max"}, "'fusion' must be one of rrf, convex (got 'max')"),
+        ({"exact": "always"}, "'exact' must be 1 or 0"),
     ],
 )
 def test_bad_parameters_say_what_to_send(params, message):
@@ -52,7 +66,7 @@ def test_bad_parameters_say_what_to_send(params, message):
 
 def test_every_parameter_has_help():
     assert set(PARAMETERS) == {"q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain",
-                               "issuer", "category", "facet_size", "facet_q"}
+                               "issuer", "category", "facet_size", "facet_q", "fusion", "alpha", "exact"}
     assert all(PARAMETERS.values())
 
 
