@@ -69,10 +69,12 @@ class Fusion:
             self.fused = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _ in semantic_run]],
                                                 rrf_k=RRF_K, weights=self.weights)
             self._normalised: tuple[dict[int, float], dict[int, float]] = ({}, {})
+            self._similarity: dict[int, float] = {}
         else:
             # BM25 is 0 for a release without the query's words: that, not the worst match, is the floor.
             self.fused = convex_combination([keyword_run, semantic_run], weights=self.weights, lows=[0.0, None])
             self._normalised = (min_max(keyword_run, low=0.0), min_max(semantic_run))
+            self._similarity = dict(semantic_run)  # also for keyword matches outside the semantic top 100
 
     def explain(self, ordinal: int, score: float) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "alpha": self.alpha,
@@ -85,6 +87,7 @@ class Fusion:
                                      "the candidates (absent from a list: 0)",
                     "keyword_normalised": None if keyword is None else round(keyword, 6),
                     "semantic_normalised": None if semantic is None else round(semantic, 6),
+                    "similarity": round(self._similarity[ordinal], 6) if ordinal in self._similarity else None,
                     "formula": "weights.keyword * keyword_normalised + weights.semantic * semantic_normalised"}
         return out | {"score": round(score, 6)}
 
