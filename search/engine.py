@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 from whoosh import query as wq
@@ -232,13 +232,16 @@ class Engine:
 
     def _exact_terms(self, q: str) -> list[ExactTerm]:
         """Quoted phrases and catalog entities in the query, each with the releases that contain it."""
+        def ordinals(docnums: Iterable[int]) -> set[int]:
+            return {int(self._ordinal_by_docnum[d]) for d in docnums}
+
         def containing(phrase: str) -> set[int]:
-            escaped = phrase.replace('"', " ")
-            return {int(self._ordinal_by_docnum[d]) for d, _ in self.keyword.search(self.keyword.parse(f'"{escaped}"'), None)}
+            phrase_query = self.keyword.parse('"' + phrase.replace('"', " ") + '"')
+            return ordinals(d for d, _ in self.keyword.search(phrase_query, None))
 
         terms = [ExactTerm("phrase", p, frozenset(containing(p))) for p in quoted_phrases(q)]
         for typed, info in query_entities(q, self.catalog):
-            tagged = {int(self._ordinal_by_docnum[d]) for d in self.keyword.filter_docnums([list(info.aliases)], None, None)}
+            tagged = ordinals(self.keyword.filter_docnums([list(info.aliases)], None, None))
             terms.append(ExactTerm("entity", info.name, frozenset(containing(typed) | tagged)))
         return terms
 
