@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 from whoosh import query as wq
@@ -70,10 +70,12 @@ class Fusion:
             self.fused = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _ in semantic_run]],
                                                 rrf_k=RRF_K, weights=self.weights)
             self._normalised: tuple[dict[int, float], dict[int, float]] = ({}, {})
+            self._similarity: dict[int, float] = {}
         else:
             # BM25 is 0 for a release without the query's words: that, not the worst match, is the floor.
             self.fused = convex_combination([keyword_run, semantic_run], weights=self.weights, lows=[0.0, None])
             self._normalised = (min_max(keyword_run, low=0.0), min_max(semantic_run))
+            self._similarity = dict(semantic_run)  # also for keyword matches outside the semantic top 100
 
     def explain(self, ordinal: int, score: float) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "alpha": self.alpha,
@@ -86,6 +88,7 @@ class Fusion:
                                      "the candidates (absent from a list: 0)",
                     "keyword_normalised": None if keyword is None else round(keyword, 6),
                     "semantic_normalised": None if semantic is None else round(semantic, 6),
+                    "similarity": round(self._similarity[ordinal], 6) if ordinal in self._similarity else None,
                     "formula": "weights.keyword * keyword_normalised + weights.semantic * semantic_normalised"}
         return out | {"score": round(score, 6)}
 
@@ -236,13 +239,16 @@ class Engine:
 
     def _exact_terms(self, q: str) -> list[ExactTerm]:
         """Quoted phrases and catalog entities in the query, each with the releases that contain it."""
+        def ordinals(docnums: Iterable[int]) -> set[int]:
+            return {int(self._ordinal_by_docnum[d]) for d in docnums}
+
         def containing(phrase: str) -> set[int]:
-            escaped = phrase.replace('"', " ")
-            return {int(self._ordinal_by_docnum[d]) for d, _ in self.keyword.search(self.keyword.parse(f'"{escaped}"'), None)}
+            phrase_query = self.keyword.parse('"' + phrase.replace('"', " ") + '"')
+            return ordinals(d for d, _ in self.keyword.search(phrase_query, None))
 
         terms = [ExactTerm("phrase", p, frozenset(containing(p))) for p in quoted_phrases(q)]
         for typed, info in query_entities(q, self.catalog):
-            tagged = {int(self._ordinal_by_docnum[d]) for d in self.keyword.filter_docnums([list(info.aliases)], None, None)}
+            tagged = ordinals(self.keyword.filter_docnums([list(info.aliases)], None, None))
             terms.append(ExactTerm("entity", info.name, frozenset(containing(typed) | tagged)))
         return terms
 

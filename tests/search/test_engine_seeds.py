@@ -189,6 +189,7 @@ def test_explain_is_truthful_for_each_mode_and_fusion(seed_engine):
         f = hit.explain["fusion"]
         assert (f["method"], f["alpha"], f["weights"]) == ("convex", 0.3, {"keyword": 0.7, "semantic": 0.3})
         assert hit.score == pytest.approx(0.7 * f["keyword_normalised"] + 0.3 * f["semantic_normalised"], abs=1e-6)
+        assert f["similarity"] == hit.explain["semantic"]["similarity"]
     assert convex.hits[0].explain["fusion"]["keyword_normalised"] == 1.0  # the best BM25 is the top of the scale
     rrf = seed_engine.search(SearchRequest(q="Hisense port", fusion="rrf", alpha=0.25, explain=True)).hits[0]
     k, s = rrf.explain["keyword"]["rank"], rrf.explain["semantic"]["rank"]
