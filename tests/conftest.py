@@ -27,21 +27,30 @@ def embedder():
     return load_embedder()
 
 
-@pytest.fixture(scope="session")
-def seed_index(tmp_path_factory, nlp, embedder) -> Path:
-    """An index of the two seed releases, built once with the real pipeline."""
+def _built_index(tmp_path_factory, name: str, source: Path, nlp, embedder) -> Path:
+    """A fresh index of `source`, built once per session with the real pipeline."""
     from indexer.build import build_index
 
-    index_dir = tmp_path_factory.mktemp("seed-index")
-    build_index([SEEDS], index_dir, nlp=nlp, embedder=embedder, progress=False)
+    index_dir = tmp_path_factory.mktemp(name)
+    build_index([source], index_dir, nlp=nlp, embedder=embedder, progress=False)
     return index_dir
+
+
+def _engine(index_dir: Path, embedder):
+    from search.engine import Engine
+
+    return Engine.open(index_dir, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, nlp, embedder) -> Path:
+    """An index of the two seed releases."""
+    return _built_index(tmp_path_factory, "seed-index", SEEDS, nlp, embedder)
 
 
 @pytest.fixture(scope="session")
 def seed_engine(seed_index, embedder):
-    from search.engine import Engine
-
-    return Engine.open(seed_index, embedder=embedder)
+    return _engine(seed_index, embedder)
 
 
 @pytest.fixture(scope="session")
@@ -60,15 +69,10 @@ def sample_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, sample_corpus, nlp, embedder) -> Path:
-    from indexer.build import build_index
-
-    index_dir = tmp_path_factory.mktemp("sample-index")
-    build_index([sample_corpus], index_dir, nlp=nlp, embedder=embedder, progress=False)
-    return index_dir
+    """An index of the 300-release real sample."""
+    return _built_index(tmp_path_factory, "sample-index", sample_corpus, nlp, embedder)
 
 
 @pytest.fixture(scope="session")
 def sample_engine(sample_index, embedder):
-    from search.engine import Engine
-
-    return Engine.open(sample_index, embedder=embedder)
+    return _engine(sample_index, embedder)
