@@ -31,7 +31,11 @@ class LiveIndex:
         engine = self._engine
         if engine is not None and now - self._checked < self._check_seconds:
             return engine
-        with self._lock:
+        # Opening a version can take seconds (its BM25F impacts are computed on first open); while one request
+        # does that, the others keep answering from the current version instead of queueing on the lock.
+        if not self._lock.acquire(blocking=engine is None):
+            return engine
+        try:
             try:
                 version = layout.current_version(self.index_dir)
                 if self._engine is None or self._engine.version_dir != version:
@@ -46,3 +50,5 @@ class LiveIndex:
                               self.index_dir / layout.CURRENT, self._engine.version_dir)
             self._checked = now
             return self._engine
+        finally:
+            self._lock.release()
