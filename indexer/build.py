@@ -6,13 +6,16 @@ with the same steps and `write_version`. Both hold the index's writer lock for t
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 from tqdm import tqdm
@@ -25,13 +28,18 @@ from indexer.keyword_index import SCHEMA_VERSION, write_keyword_index
 from indexer.passages import MAX_PASSAGES, PASSAGE_OVERLAP, PASSAGE_WORDS, Passage, split_passages
 from indexer.releases import Problem, Release, read_releases
 from indexer.vector_index import PassageMap, build_vector_index, write_vector_index
+from search.keyword import write_impacts
 
-EMBED_CHUNK = 512  # passages per progress step
+EMBED_CHUNK = 256  # passages per progress step (and per check of how many threads torch may use)
+PARALLEL_NER_MIN = 400  # releases from which NER runs in several processes
 # Where a build can be stopped by `on_stage` (the crash tests kill the process at each):
 # parse/ner/embed after their first item, "keyword" before the Whoosh commit, "write" after it, and inside publish
 # "renamed" (version in place, CURRENT not swapped) and "swapped" (CURRENT swapped, old versions not yet pruned).
 STAGES = ("parse", "ner", "embed", "keyword", "write", "renamed", "swapped")
 StageHook = Callable[[str], None]
+T = TypeVar("T")
+# Stages that run in a background thread while "embed" runs: not part of the total.
+BACKGROUND_STAGES = frozenset({"keyword index", "impacts"})
 
 
 class BuildError(RuntimeError):
@@ -51,7 +59,7 @@ class BuildSummary:
 
     def report(self) -> str:
         """The human summary printed at the end of `announcements index` / `delete`."""
-        total = sum(self.seconds.values())
+        total = sum(v for k, v in self.seconds.items() if k not in BACKGROUND_STAGES)
         size = f"{self.releases} releases ({self.passages} passages, {self.entities} entities)"
         if self.changes is None:
             head = f"Indexed {size} in {total:.1f} s → {self.version}"
@@ -60,7 +68,9 @@ class BuildSummary:
             tail = f"now {size} in {total:.1f} s → {self.version}" if self.published else \
                 f"nothing changed; {self.version} still serves {size}"
             head = f"Updated: {counts}; {tail}"
-        lines = [head, "  time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())]
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items() if k not in BACKGROUND_STAGES)
+        alongside = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items() if k in BACKGROUND_STAGES)
+        lines = [head, "  time per stage: " + stages + (f" (alongside embed: {alongside})" if alongside else "")]
         if self.problems:
             reasons = Counter(p.reason.split(":")[0].split(" (")[0] for p in self.problems)
             lines.append(f"  skipped {len(self.problems)}: " + ", ".join(f"{n} × {r}" for r, n in reasons.most_common()))
@@ -102,12 +112,19 @@ def nothing_to_index(paths: Sequence[str | Path], problems: Sequence[Problem]) -
                       + "".join(f"\n  {p.origin}: {p.reason}" for p in problems[:20]))
 
 
+def ner_processes(releases: int) -> int:
+    """NER worker processes for a batch: one per core for a corpus, none extra for a few releases (starting the
+    workers costs about a second; each then runs at ~0.85 of one process's rate on this 2-core machine)."""
+    return max(1, min(os.cpu_count() or 1, 2)) if releases >= PARALLEL_NER_MIN else 1
+
+
 def extract_all(nlp, releases: Sequence[Release], progress: bool,
                 on_stage: StageHook | None = None) -> list[list[Mention]]:
-    """NER mentions of every release (NER reads at most the first 100,000 characters of each)."""
+    """NER mentions of every release (NER reads the opening NER_WORDS words of each; evidence reads it all)."""
     texts = (release_text(r.title, r.body) for r in releases)
     mentions = []
-    for n, found in enumerate(tqdm(extract_mentions(nlp, texts), total=len(releases), desc="ner", unit="release",
+    found_all = extract_mentions(nlp, texts, n_process=ner_processes(len(releases)))
+    for n, found in enumerate(tqdm(found_all, total=len(releases), desc="ner", unit="release",
                                    disable=not progress)):
         mentions.append(found)
         if n == 0:
@@ -116,19 +133,30 @@ def extract_all(nlp, releases: Sequence[Release], progress: bool,
 
 
 def embed_releases(embedder: Embedder, releases: Sequence[Release], progress: bool,
-                   on_stage: StageHook | None = None) -> tuple[list[list[Passage]], np.ndarray]:
-    """Each release's passages (at most MAX_PASSAGES) and one unit vector per passage, in order."""
+                   on_stage: StageHook | None = None, sharing: threading.Event | None = None,
+                   ) -> tuple[np.ndarray, PassageMap]:
+    """One unit vector per passage (at most MAX_PASSAGES per release, in order) and the passages' map.
+
+    While `sharing` is set (another thread of this build needs a core) torch runs one thread fewer: more busy threads
+    than cores make torch's OpenMP threads spin at their barriers, which measured several times slower than
+    simply leaving the other thread its core.
+    """
+    import torch
+
     passages = [split_passages(r.title, r.body) for r in releases]
     texts = [p.text for release_passages in passages for p in release_passages]
     vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    threads = torch.get_num_threads()
     with tqdm(total=len(texts), desc="embed", unit="passage", disable=not progress) as bar:
         for start in range(0, len(texts), EMBED_CHUNK):
+            torch.set_num_threads(max(1, threads - 1) if sharing is not None and sharing.is_set() else threads)
             chunk = texts[start : start + EMBED_CHUNK]
             vectors[start : start + len(chunk)] = embedder.encode(chunk)
             bar.update(len(chunk))
             if start == 0:
                 _stage(on_stage, "embed")
-    return passages, vectors
+    torch.set_num_threads(threads)
+    return vectors, passage_map(releases, passages)
 
 
 def passage_map(releases: Sequence[Release], passages: Sequence[Sequence[Passage]]) -> PassageMap:
@@ -156,24 +184,67 @@ def manifest(embedding_model: str, dimensions: int, precision: str, ner_model: s
     }
 
 
-def write_version(index_dir: Path, write_keyword: Callable[[Path, Callable[[], None]], None], vectors: np.ndarray,
-                  passages: PassageMap, catalog: Catalog, meta: dict[str, Any], seconds: dict[str, float],
+KeywordWriter = Callable[[Path, Callable[[], None], threading.Event], None]
+Embedding = Callable[[threading.Event], tuple[np.ndarray, PassageMap]]  # given "the keyword thread is running"
+
+
+def write_version(index_dir: Path, write_keyword: KeywordWriter, embed: Embedding, catalog: Catalog,
+                  make_manifest: Callable[[PassageMap], dict[str, Any]], seconds: dict[str, float],
                   on_stage: StageHook | None = None) -> Path:
-    """Write the four parts into a private build directory and publish it; on any failure remove the build."""
+    """Write the parts into a private build directory and publish it; on any failure remove the build.
+
+    The keyword index and its BM25F impacts are written by a background thread while `embed` runs in this one:
+    Whoosh is one Python thread and torch spends its time in kernels that release the GIL, so the two share the
+    machine's cores instead of taking turns (README "Indexing speed").
+    """
     build_dir = layout.new_build_dir(index_dir)
+    stop = threading.Event()  # set when this build fails: the keyword thread stops at its next document
+    running = threading.Event()  # set while the keyword thread works
+    running.set()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyword-index")
     try:
+        keyword = pool.submit(_write_keyword_part, write_keyword, build_dir, stop, seconds, on_stage)
+        keyword.add_done_callback(lambda _: running.clear())
+        try:
+            with timed(seconds, "embed"):
+                vectors, passages = embed(running)
+        except BaseException:
+            stop.set()
+            wait([keyword])
+            raise
         with timed(seconds, "write"):
-            write_keyword(build_dir / layout.KEYWORD_DIR, lambda: _stage(on_stage, "keyword"))
-            _stage(on_stage, "write")
+            keyword.result()
             write_vector_index(build_vector_index(vectors), build_dir / layout.VECTORS)
             passages.save(build_dir / layout.PASSAGES)
             catalog.save(build_dir / layout.CATALOG)
-            layout.write_json(build_dir / layout.MANIFEST, meta)
+            layout.write_json(build_dir / layout.MANIFEST, make_manifest(passages))
         with timed(seconds, "publish"):
             return layout.publish(index_dir, build_dir, on_stage=on_stage)
     except BaseException:
+        stop.set()
+        pool.shutdown(wait=True)
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _write_keyword_part(write_keyword: KeywordWriter, build_dir: Path, stop: threading.Event,
+                        seconds: dict[str, float], on_stage: StageHook | None) -> None:
+    """The Whoosh index, then its BM25F impacts, so that a published version answers its first query at full speed."""
+    with timed(seconds, "keyword index"):
+        write_keyword(build_dir / layout.KEYWORD_DIR, lambda: _stage(on_stage, "keyword"), stop)
+        _stage(on_stage, "write")
+    with timed(seconds, "impacts"):
+        write_impacts(build_dir / layout.KEYWORD_DIR, build_dir / layout.IMPACTS)
+
+
+def until_stopped(items: Iterable[T], stop: threading.Event) -> Iterator[T]:
+    """`items`, raising BuildError once `stop` is set (a failed build's keyword thread ends at the next release)."""
+    for item in items:
+        if stop.is_set():
+            raise BuildError("build stopped")
+        yield item
 
 
 def build_index(
@@ -198,22 +269,25 @@ def build_index(
 
         with timed(seconds, "load models"):
             nlp = nlp or load_nlp(ner_model)
-            embedder = embedder or load_embedder(embedding_model)
 
         with timed(seconds, "ner"):
             mentions = extract_all(nlp, releases, progress, on_stage)
             catalog = build_catalog([r.id for r in releases], mentions)
 
-        with timed(seconds, "embed"):
-            passages, vectors = embed_releases(embedder, releases, progress, on_stage)
-
-        pmap = passage_map(releases, passages)
+        # Loaded after NER: NER's worker processes are forked, and a fork is safest before torch starts its threads.
+        with timed(seconds, "load models"):
+            embedder = embedder or load_embedder(embedding_model)
         keys = [catalog.releases[r.id].mention_keys() for r in releases]
-        meta = manifest(embedder.name, embedder.dim, embedder.precision, ner_model, pmap, catalog, len(problems))
         version = write_version(
-            index_dir, lambda path, hook: write_keyword_index(path, releases, keys, before_commit=hook),
-            vectors, pmap, catalog, meta, seconds, on_stage)
-    return BuildSummary(version, len(releases), len(pmap.passage_release), len(catalog.entities), problems, seconds)
+            index_dir,
+            lambda path, hook, stop: write_keyword_index(path, until_stopped(releases, stop), keys,
+                                                         before_commit=hook),
+            lambda sharing: embed_releases(embedder, releases, progress, on_stage, sharing), catalog,
+            lambda pmap: manifest(embedder.name, embedder.dim, embedder.precision, ner_model, pmap, catalog,
+                                  len(problems)),
+            seconds, on_stage)
+    passage_count = layout.read_json(version / layout.MANIFEST)["passages"]
+    return BuildSummary(version, len(releases), passage_count, len(catalog.entities), problems, seconds)
 
 
 def rebuild_keyword_index(paths: Sequence[str | Path], index_dir: str | Path, *, progress: bool = True) -> Path:
@@ -238,6 +312,7 @@ def _rebuild_keyword_index(paths: Sequence[str | Path], index_dir: Path, progres
             shutil.copy2(live / name, build_dir / name)
         write_keyword_index(build_dir / layout.KEYWORD_DIR, releases,
                             [catalog.releases[r.id].mention_keys() for r in releases])
+        write_impacts(build_dir / layout.KEYWORD_DIR, build_dir / layout.IMPACTS)
         manifest = layout.read_json(live / layout.MANIFEST)
         manifest.update(keyword_schema=SCHEMA_VERSION,
                         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))

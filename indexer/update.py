@@ -9,6 +9,7 @@ A release whose title, body, date, source and url are unchanged is skipped (no N
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -17,7 +18,7 @@ import numpy as np
 from indexer import layout
 from indexer.build import (
     BuildError, BuildSummary, StageHook, embed_releases, extract_all, manifest, nothing_to_index, parse_releases,
-    passage_map, timed, write_version,
+    timed, until_stopped, write_version,
 )
 from indexer.catalog import Catalog, build_catalog
 from indexer.embeddings import Embedder, load_embedder
@@ -115,33 +116,40 @@ def update_index(
             kept_ids = [rid for rid, k in zip(old_ids, keep) if k]
             kept_mentions = [old_catalog.releases[rid].mention_list() for rid in kept_ids]
 
-        new_mentions, new_passages = [], []
-        new_vectors = np.zeros((0, old_vectors.shape[1]), dtype=np.float32)
+        new_mentions: list = []
+        model: Embedder | None = None
         if fresh:
             with timed(seconds, "load models"):
                 nlp = nlp or load_nlp(meta["ner_model"])
-                embedder = embedder or load_embedder(meta["embedding_model"])
-            if embedder.name != meta["embedding_model"] or embedder.dim != meta["dimensions"]:
-                _check_models(meta, embedder.name, None)
             with timed(seconds, "ner"):
                 new_mentions = extract_all(nlp, fresh, progress, on_stage)
-            with timed(seconds, "embed"):
-                new_passages, new_vectors = embed_releases(embedder, fresh, progress, on_stage)
+            with timed(seconds, "load models"):  # after NER, whose workers are forked (see build_index)
+                model = embedder or load_embedder(meta["embedding_model"])
+            if model.name != meta["embedding_model"] or model.dim != meta["dimensions"]:
+                _check_models(meta, model.name, None)
 
         with timed(seconds, "ner"):
             catalog = build_catalog(kept_ids + [r.id for r in fresh], kept_mentions + new_mentions)
-        pmap = kept_map.extend(passage_map(fresh, new_passages))
-        vectors = np.concatenate([old_vectors, new_vectors]) if len(new_vectors) else old_vectors
         keys = [catalog.releases[r.id].mention_keys() for r in fresh]
-        new_meta = manifest(meta["embedding_model"], meta["dimensions"], meta.get("embedding_precision", ""),
-                            meta["ner_model"], pmap, catalog, len(problems), base_version=base.name, update=changes)
+
+        def embed(sharing: threading.Event) -> tuple[np.ndarray, PassageMap]:
+            if model is None:
+                return old_vectors, kept_map
+            new_vectors, new_map = embed_releases(model, fresh, progress, on_stage, sharing)
+            return np.concatenate([old_vectors, new_vectors]), kept_map.extend(new_map)
+
         version = write_version(
             index_dir,
-            lambda path, hook: update_keyword_index(base / layout.KEYWORD_DIR, path, fresh, keys, sorted(removed),
-                                                    before_commit=hook),
-            vectors, pmap, catalog, new_meta, seconds, on_stage)
-    return BuildSummary(version, len(pmap.release_ids), len(pmap.passage_release), len(catalog.entities), problems,
-                        seconds, changes)
+            lambda path, hook, stop: update_keyword_index(base / layout.KEYWORD_DIR, path, until_stopped(fresh, stop),
+                                                          keys, sorted(removed), before_commit=hook),
+            embed, catalog,
+            lambda pmap: manifest(meta["embedding_model"], meta["dimensions"], meta.get("embedding_precision", ""),
+                                  meta["ner_model"], pmap, catalog, len(problems), base_version=base.name,
+                                  update=changes),
+            seconds, on_stage)
+    final = layout.read_json(version / layout.MANIFEST)
+    return BuildSummary(version, final["releases"], final["passages"], len(catalog.entities), problems, seconds,
+                        changes)
 
 
 def delete_releases(release_ids: Sequence[str], index_dir: str | Path, *,

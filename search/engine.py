@@ -19,7 +19,7 @@ from indexer.passages import passage_words
 from indexer.vector_index import PassageMap, read_vector_index
 from search.facets import FacetCounter
 from search.exact import ExactTerm, query_entities, quoted_phrases, terms_in, tier_order
-from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination, min_max,
+from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination_dense, min_max,
                            reciprocal_rank_fusion, side_weights)
 from search.hits import Hit, SearchRequest, SearchResult
 from search.keyword import KeywordRetriever
@@ -63,19 +63,24 @@ class Fusion:
     """One hybrid request's fusion: the fused list and, for explain, how each score was made."""
 
     def __init__(self, method: str, alpha: float, keyword_run: list[tuple[int, float]],
-                 semantic_run: list[tuple[int, float]]) -> None:
+                 semantic_run: list[tuple[int, float]], size: int) -> None:
         self.method, self.alpha = method, alpha
+        self._runs = (keyword_run, semantic_run)
         self.weights = side_weights(method, alpha)
         if method == "rrf":
             self.fused = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _ in semantic_run]],
                                                 rrf_k=RRF_K, weights=self.weights)
-            self._normalised: tuple[dict[int, float], dict[int, float]] = ({}, {})
-            self._similarity: dict[int, float] = {}
         else:
             # BM25 is 0 for a release without the query's words: that, not the worst match, is the floor.
-            self.fused = convex_combination([keyword_run, semantic_run], weights=self.weights, lows=[0.0, None])
+            self.fused = convex_combination_dense([keyword_run, semantic_run], size, weights=self.weights,
+                                                  lows=[0.0, None])
+        self._normalised: tuple[dict[int, float], dict[int, float]] | None = None  # for explain, made on demand
+
+    def normalised(self) -> tuple[dict[int, float], dict[int, float]]:
+        if self._normalised is None:
+            keyword_run, semantic_run = self._runs
             self._normalised = (min_max(keyword_run, low=0.0), min_max(semantic_run))
-            self._similarity = dict(semantic_run)  # also for keyword matches outside the semantic top 100
+        return self._normalised
 
     def explain(self, ordinal: int, score: float) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "alpha": self.alpha,
@@ -83,12 +88,13 @@ class Fusion:
         if self.method == "rrf":
             out |= {"rrf_k": RRF_K, "formula": "sum over lists of weight/(rrf_k + rank)"}
         else:
-            keyword, semantic = (n.get(ordinal) for n in self._normalised)
+            keyword, semantic = (n.get(ordinal) for n in self.normalised())
+            similarity = dict(self._runs[1]).get(ordinal)  # also for keyword matches outside the semantic top 100
             out |= {"normalisation": "keyword: BM25 / best BM25; semantic: min-max of best-passage similarity over "
                                      "the candidates (absent from a list: 0)",
                     "keyword_normalised": None if keyword is None else round(keyword, 6),
                     "semantic_normalised": None if semantic is None else round(semantic, 6),
-                    "similarity": round(self._similarity[ordinal], 6) if ordinal in self._similarity else None,
+                    "similarity": None if similarity is None else round(similarity, 6),
                     "formula": "weights.keyword * keyword_normalised + weights.semantic * semantic_normalised"}
         return out | {"score": round(score, 6)}
 
@@ -179,13 +185,17 @@ class Engine:
         if request.q and request.mode in ("keyword", "hybrid"):
             kq = self.keyword.parse(request.q)
             docnum_filter = None if allowed is None else np.flatnonzero(np.isin(self._ordinal_by_docnum, allowed))
-            keyword_run = [(int(self._ordinal_by_docnum[d]), s) for d, s in self.keyword.search(kq, docnum_filter)]
+            matches = self.keyword.search(kq, docnum_filter)
+            docnums = np.fromiter((d for d, _ in matches), dtype=np.int64, count=len(matches))
+            keyword_run = list(zip(self._ordinal_by_docnum[docnums].tolist(), (s for _, s in matches)))
             if kq is wq.NullQuery:
                 warnings.append("the query has no searchable words for keyword search (only stop words?)")
+        similarity: np.ndarray | None = None  # every release's similarity to the query (one pass over the vectors)
         if request.q and request.mode in ("semantic", "hybrid"):
             vector = self._query_vector(request.q)
+            similarity = self.semantic.release_similarities(vector)
             semantic_run = [(h.ordinal, h.similarity, h.passage)
-                            for h in self.semantic.search(vector, SEMANTIC_DEPTH, allowed)]
+                            for h in self.semantic.search(vector, SEMANTIC_DEPTH, allowed, similarity)]
 
         if not request.q:
             ordinals = allowed if allowed is not None else np.arange(self.size)
@@ -196,7 +206,7 @@ class Engine:
         elif request.mode == "semantic":
             scored, request_sort = [(o, s) for o, s, _ in semantic_run], request.sort
         else:
-            fusion = self._fusion(request, keyword_run, semantic_run, vector)
+            fusion = self._fusion(request, keyword_run, semantic_run, similarity)
             scored, request_sort = fusion.fused, request.sort
         if request.mode != "hybrid" and (request.fusion is not None or request.alpha is not None):
             warnings.append("'fusion' and 'alpha' apply to mode=hybrid only; they were ignored")
@@ -209,8 +219,9 @@ class Engine:
         ordinals = np.array([o for o, _ in scored], dtype=np.int64)
         facets = self.facet_counter.count(ordinals, request, self.catalog)
         page = scored[request.offset : request.offset + request.limit]
-        keyword_rank = {o: (r, s) for r, (o, s) in enumerate(keyword_run, start=1)}
-        semantic_rank = {o: (r, s, p) for r, (o, s, p) in enumerate(semantic_run, start=1)}
+        on_page = {o for o, _ in page}  # ranks are looked up for the page only (a corpus query matches thousands)
+        keyword_rank = {o: (r, s) for r, (o, s) in enumerate(keyword_run, start=1) if o in on_page}
+        semantic_rank = {o: (r, s, p) for r, (o, s, p) in enumerate(semantic_run, start=1) if o in on_page}
         hits = [self._hit(o, score, kq, keyword_rank, semantic_rank) for o, score in page]
         if request.explain:
             for hit, (o, score) in zip(hits, page):
@@ -226,16 +237,15 @@ class Engine:
                             (time.perf_counter() - started) * 1000, warnings)
 
     def _fusion(self, request: SearchRequest, keyword_run: list[tuple[int, float]],
-                semantic_run: list[tuple[int, float, int]], vector: np.ndarray | None) -> "Fusion":
+                semantic_run: list[tuple[int, float, int]], similarity: np.ndarray | None) -> "Fusion":
         method = request.fusion or DEFAULT_FUSION
         alpha = DEFAULT_ALPHA[method] if request.alpha is None else request.alpha
         semantic_scores = [(o, s) for o, s, _ in semantic_run]
-        if method == "convex" and vector is not None:
+        if method == "convex" and similarity is not None:
             # A score needs both sides: give the top keyword matches their real similarity, not a missing 0.
             extra = sorted({o for o, _ in keyword_run[:CONVEX_KEYWORD_DEPTH]} - {o for o, _ in semantic_scores})
-            sims = self.semantic.similarities(vector, np.array(extra, dtype=np.int64))
-            semantic_scores += zip(extra, sims.tolist())
-        return Fusion(method, alpha, keyword_run, semantic_scores)
+            semantic_scores += zip(extra, similarity[np.array(extra, dtype=np.int64)].tolist())
+        return Fusion(method, alpha, keyword_run, semantic_scores, self.size)
 
     def _exact_terms(self, q: str) -> list[ExactTerm]:
         """Quoted phrases and catalog entities in the query, each with the releases that contain it."""
@@ -258,8 +268,7 @@ class Engine:
         body = stored.get("body", "")
         snippet = None
         if ordinal in keyword_rank and kq is not None:
-            snippet = keyword_snippet(body, self.keyword.body_terms(kq),
-                                      self.keyword.searcher().schema["body"].analyzer)
+            snippet = keyword_snippet(body, self.keyword.body_terms(kq), self.keyword.text_analyzer)
         if snippet is None and ordinal in semantic_rank:
             passage = semantic_rank[ordinal][2]
             p = self.semantic.passages

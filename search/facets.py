@@ -104,6 +104,9 @@ class FacetCounter:
     def _top(self, cols: np.ndarray, counts: np.ndarray, chosen: set[int], size: int, needle: str) -> list[FacetValue]:
         if needle:
             cols = cols[[needle in self._folded[c] for c in cols.tolist()]]
+        if len(cols) > size > 0:  # only values that can make the top `size` (all ties with the last one kept) are sorted
+            cut = np.partition(counts[cols], len(cols) - size)[len(cols) - size]
+            cols = cols[counts[cols] >= cut]
         # Most releases first, then name, for a stable order; selected values stay listed after the top ones.
         top = cols[np.lexsort((self._name_rank[cols], -counts[cols]))[:size]].tolist()
         extra = sorted(c for c in chosen if c not in top)

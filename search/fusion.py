@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Hashable, Sequence, TypeVar
 
+import numpy as np
+
 K = TypeVar("K", bound=Hashable)
 RRF_K = 60
 FUSIONS = ("rrf", "convex")
@@ -70,6 +72,33 @@ def convex_combination(
         for key, normalised in min_max(run, low=low).items():
             scores[key] = scores.get(key, 0.0) + weight * normalised
     return _ranked(scores)
+
+
+def convex_combination_dense(
+    runs: Sequence[Sequence[tuple[int, float]]], size: int, *, weights: Sequence[float] | None = None,
+    lows: Sequence[float | None] | None = None,
+) -> list[tuple[int, float]]:
+    """convex_combination for runs of distinct integer ids below `size`, in numpy: the same scores and order
+    (ties keep first appearance), about ten times faster on the thousands of keyword matches of a corpus query."""
+    weights = _check_weights(runs, weights)
+    lows = lows if lows is not None else [None] * len(runs)
+    total = np.zeros(size, dtype=np.float64)
+    never = np.iinfo(np.int64).max
+    first = np.full(size, never, dtype=np.int64)  # position of first appearance over the runs, in order
+    seen = 0
+    for run, weight, low in zip(runs, weights, lows):
+        if not len(run):
+            continue
+        ids = np.fromiter((key for key, _ in run), dtype=np.int64, count=len(run))
+        scores = np.fromiter((score for _, score in run), dtype=np.float64, count=len(run))
+        floor = scores.min() if low is None else low
+        span = scores.max() - floor
+        total[ids] += weight * ((scores - floor) / span if span > 0 else np.ones_like(scores))
+        first[ids] = np.minimum(first[ids], np.arange(seen, seen + len(run)))
+        seen += len(run)
+    present = np.flatnonzero(first != never)
+    ranked = present[np.lexsort((first[present], -total[present]))]
+    return list(zip(ranked.tolist(), total[ranked].tolist()))
 
 
 def side_weights(fusion: str, alpha: float) -> tuple[float, float]:

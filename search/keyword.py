@@ -48,7 +48,9 @@ class KeywordRetriever:
     def __init__(self, ix: Index, impacts_path: Path | None = None) -> None:
         self._ix = ix
         self._parser = make_parser(ix)
-        self.fields = SEARCH_FIELDS if "content" in ix.schema else LEGACY_FIELDS  # what queries are scored on
+        self.fields = scored_fields(ix)  # what queries are scored on
+        # How body text is analysed for highlighting: as the field that ranks it.
+        self.text_analyzer = ix.schema["content" if "content" in ix.schema else "body"].analyzer
         self._local = threading.local()
         self._all: list[Searcher] = []
         self._lock = threading.Lock()
@@ -75,7 +77,8 @@ class KeywordRetriever:
             return [None if reader.is_deleted(docnum) else column[docnum] for docnum in range(reader.doc_count_all())]
 
     def _impacts(self, path: Path) -> TermImpacts:
-        """The cached impacts of this (immutable) index version, computed and saved on first use."""
+        """The impacts written with this (immutable) version; computed and saved here only for a version written
+        before builds wrote them (or whose file is damaged)."""
         impacts = TermImpacts.load(path)
         if impacts is None or impacts.doc_count != len(self.ids_by_docnum):
             impacts = TermImpacts.compute(self.searcher(), self.fields)
@@ -137,3 +140,17 @@ class KeywordRetriever:
             for s in self._all:
                 s.close()
             self._all.clear()
+
+
+def scored_fields(ix: Index) -> tuple[str, ...]:
+    """The fields queries are scored on (indexes written before `content` existed score title and body)."""
+    return SEARCH_FIELDS if "content" in ix.schema else LEGACY_FIELDS
+
+
+def write_impacts(keyword_dir: Path, path: Path) -> None:
+    """Precompute the BM25F impacts of the Whoosh index at `keyword_dir` into `path` (what a retriever would cache)."""
+    from whoosh import index
+
+    ix = index.open_dir(str(keyword_dir))
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        TermImpacts.compute(searcher, scored_fields(ix)).save(path)

@@ -8,7 +8,6 @@ import numpy as np
 
 from indexer.vector_index import PassageMap
 
-PASSAGES_PER_RELEASE = 4  # how many passages to fetch per wanted release before grouping
 
 
 @dataclass(frozen=True)
@@ -19,6 +18,12 @@ class SemanticHit:
 
 
 class SemanticRetriever:
+    """Exact search: one matrix-vector product scores every passage, and a release scores by its best passage.
+
+    The product reads the vectors in place from the FAISS flat index (no copy). It gives the top of the semantic list
+    and, for hybrid's convex fusion, the similarity of any keyword match, in one pass over the vectors.
+    """
+
     def __init__(self, ix: faiss.Index, passages: PassageMap) -> None:
         if ix.ntotal != len(passages.passage_release):
             raise ValueError(f"vector index has {ix.ntotal} vectors but the passage map {len(passages.passage_release)}")
@@ -26,37 +31,49 @@ class SemanticRetriever:
         self.passages = passages
         # Passages are stored release by release, so release i owns passages first[i]:first[i + 1].
         self._first = np.searchsorted(passages.passage_release, np.arange(len(passages.release_ids) + 1))
+        self._has_passages = np.diff(self._first) > 0
+        self._matrix = _vectors_in_place(ix)
 
-    def search(self, vector: np.ndarray, depth: int, allowed: np.ndarray | None = None) -> list[SemanticHit]:
-        """The `depth` best releases by best-passage similarity; `allowed` (release ordinals) restricts the search."""
-        params = None
-        candidates = self._ix.ntotal
-        if allowed is not None:
-            passage_ids = np.flatnonzero(np.isin(self.passages.passage_release, allowed)).astype(np.int64)
-            if passage_ids.size == 0:
-                return []
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(passage_ids))
-            candidates = passage_ids.size
-        k = min(candidates, depth * PASSAGES_PER_RELEASE)
-        if k == 0:
+    def release_similarities(self, vector: np.ndarray) -> np.ndarray:
+        """Every release's best-passage similarity to `vector` (-inf for a release without passages)."""
+        scores = np.full(len(self.passages.release_ids), -np.inf, dtype=np.float32)
+        if not len(self._matrix):
+            return scores
+        sims = self._matrix @ vector.astype(np.float32)
+        starts = self._first[:-1][self._has_passages]
+        scores[self._has_passages] = np.maximum.reduceat(sims, starts)
+        return scores
+
+    def search(self, vector: np.ndarray, depth: int, allowed: np.ndarray | None = None,
+               scores: np.ndarray | None = None) -> list[SemanticHit]:
+        """The `depth` best releases by best-passage similarity (ties: lower ordinal first); `allowed` (release
+        ordinals) restricts the search. `scores`: release_similarities(vector), if already computed."""
+        scores = self.release_similarities(vector) if scores is None else scores
+        candidates = np.flatnonzero(self._has_passages) if allowed is None else \
+            np.asarray(allowed, dtype=np.int64)[self._has_passages[allowed]]
+        if depth <= 0 or not len(candidates):
             return []
-        sims, ids = self._ix.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
-        best: dict[int, SemanticHit] = {}
-        for sim, pid in zip(sims[0], ids[0]):
-            if pid < 0:  # FAISS pads with -1
-                continue
-            ordinal = int(self.passages.passage_release[pid])
-            if ordinal not in best:  # results come best first, so the first passage seen is the best
-                best[ordinal] = SemanticHit(ordinal, float(sim), int(pid))
-        return list(best.values())[:depth]
+        if len(candidates) > depth:
+            kth = np.argpartition(-scores[candidates], depth - 1)[:depth]
+            cut = scores[candidates[kth]].min()
+            candidates = candidates[scores[candidates] >= cut]  # everything tied with the last one, for stable ties
+        top = candidates[np.lexsort((candidates, -scores[candidates]))][:depth]
+        return [SemanticHit(int(o), float(scores[o]), self._best_passage(o, vector)) for o in top]
+
+    def _best_passage(self, ordinal: int, vector: np.ndarray) -> int:
+        start, end = int(self._first[ordinal]), int(self._first[ordinal + 1])
+        return start + int(np.argmax(self._matrix[start:end] @ vector.astype(np.float32)))
 
     def similarities(self, vector: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
         """Each given release's best-passage similarity to `vector` (exact, whatever its rank)."""
         ordinals = np.asarray(ordinals, dtype=np.int64)
-        if ordinals.size == 0:
-            return np.zeros(0, dtype=np.float32)
-        starts, ends = self._first[ordinals], self._first[ordinals + 1]
-        ids = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
-        sims = self._ix.reconstruct_batch(ids) @ vector.astype(np.float32)
-        # Best passage per release: reduceat over each release's contiguous block of passages.
-        return np.maximum.reduceat(sims, np.cumsum(np.concatenate([[0], ends - starts]))[:-1])
+        return self.release_similarities(vector)[ordinals]
+
+
+def _vectors_in_place(ix: faiss.Index) -> np.ndarray:
+    """The (ntotal, d) float32 vectors of a flat index as a view of its own storage; a copy for other index types."""
+    if isinstance(ix, faiss.IndexFlat) and ix.ntotal:
+        return faiss.rev_swig_ptr(ix.get_xb(), ix.ntotal * ix.d).reshape(ix.ntotal, ix.d)
+    if ix.ntotal:
+        return ix.reconstruct_n(0, ix.ntotal)
+    return np.zeros((0, ix.d), dtype=np.float32)

@@ -35,7 +35,8 @@ def test_bad_files_are_reported_and_skipped_and_nothing_valid_is_lost(messy_inde
     assert origins == ["binary.txt", "broken.jsonl:2", "empty.txt", "latin1.txt"]
     report = summary.report()
     assert "skipped 4" in report and "broken.jsonl:2" in report and "Indexed 4 releases" in report
-    assert set(summary.seconds) == {"parse", "load models", "ner", "embed", "write", "publish"}
+    assert set(summary.seconds) == {"parse", "load models", "ner", "embed", "keyword index", "impacts", "write",
+                                    "publish"}
     manifest = layout.read_json(summary.version / layout.MANIFEST)
     assert manifest["releases"] == 4 and manifest["skipped"] == 4 and manifest["dimensions"] == 384
 
@@ -74,3 +75,32 @@ def test_query_with_another_model_is_a_clear_error(seed_index, embedder):
 def test_missing_index_says_how_to_build(tmp_path):
     with pytest.raises(layout.IndexNotFound, match="announcements index"):
         layout.current_version(tmp_path)
+
+
+def test_a_build_ships_its_bm25f_impacts_and_the_server_does_not_recompute_them(messy_index):
+    index_dir, _ = messy_index
+    version = layout.current_version(index_dir)
+    impacts = version / layout.IMPACTS
+    assert impacts.is_file()
+    written = impacts.stat().st_mtime_ns
+    engine = Engine.open(index_dir)
+    assert engine.search(SearchRequest(q="port deal", mode="keyword")).total >= 1
+    assert impacts.stat().st_mtime_ns == written
+
+
+class _FailingEmbedder:
+    """Stands in for the real embedder (tested everywhere else) to make the embedding stage fail mid-build."""
+    name, dim, precision = "all-MiniLM-L6-v2", 384, "fp32"
+
+    def encode(self, texts):
+        raise RuntimeError("embedding failed")
+
+
+def test_a_failed_embedding_stops_the_keyword_thread_and_leaves_nothing(tmp_path, nlp, embedder):
+    index_dir = tmp_path / "index"
+    build_index([SEEDS], index_dir, nlp=nlp, embedder=embedder, progress=False)
+    live = layout.current_version(index_dir)
+    with pytest.raises(RuntimeError, match="embedding failed"):
+        build_index([SEEDS], index_dir, nlp=nlp, embedder=_FailingEmbedder(), progress=False)
+    assert layout.current_version(index_dir) == live  # the old version still serves
+    assert sorted(p.name for p in (index_dir / "versions").iterdir()) == [live.name]  # no half-written build

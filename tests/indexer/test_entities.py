@@ -9,12 +9,14 @@ from indexer.entities import (
     ENTITY_TYPES,
     EVIDENCE_TYPES,
     LABEL_MAP,
+    NER_WORDS,
     RECORD_TYPES,
     EntityInfo,
     Mention,
     entity_key,
     extract_mentions,
     load_nlp,
+    ner_lead,
     normalise_name,
     release_text,
     resolve_entities,
@@ -194,7 +196,32 @@ def _seed_texts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_mentions(nlp) -> list[list[Mention]]:
-    return list(extract_mentions(nlp, _seed_texts()))
+    # NER over the whole text: these tests are about what NER and the rules make of every mention.
+    return list(extract_mentions(nlp, _seed_texts(), ner_words=None))
+
+
+def test_ner_reads_the_lead_and_evidence_reads_everything(nlp) -> None:
+    tail = " ".join(["The shipping market grew in the quarter."] * 60)  # 420 words after the lead
+    text = release_text("Hisense signs an agreement with Qingdao Port",
+                        "QINGDAO, China, Jan. 5, 2024 /PRNewswire/ -- Hisense signed a logistics agreement with "
+                        f"Qingdao Port. {tail} Gao Xiang spoke for Maersk. About CIMC\nCIMC makes containers.")
+    (lead,) = list(extract_mentions(nlp, [text]))
+    (whole,) = list(extract_mentions(nlp, [text], ner_words=None))
+    named = lambda ms: {m.name for m in ms if m.label in ("org", "person")}  # noqa: E731
+    assert {"Hisense", "Qingdao Port"} <= named(lead)
+    assert "Maersk" not in named(lead) and "Gao Xiang" not in named(lead)  # beyond NER_WORDS
+    assert "Gao Xiang" in named(whole)
+    # The issuer comes from evidence over the whole text, so both agree.
+    issuer = lambda ms: [m.name for m in ms if m.label == "issuer"]  # noqa: E731
+    assert issuer(lead) == issuer(whole) != []
+
+
+def test_ner_lead_is_a_prefix_cut_after_whole_words() -> None:
+    assert ner_lead("one two  three\nfour", 2) == "one two"
+    assert ner_lead("one two", 5) == "one two"
+    assert ner_lead("one two", None) == "one two"
+    text = "a " * 500
+    assert text.startswith(ner_lead(text, NER_WORDS)) and len(ner_lead(text, NER_WORDS).split()) == NER_WORDS
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 import pytest
 
-from indexer.passages import passage_words, split_passages
+from indexer.passages import MAX_PASSAGES, passage_words, split_passages
 
 
 def body(n):
@@ -8,14 +8,14 @@ def body(n):
 
 
 def test_windows_overlap_and_carry_the_title():
-    ps = split_passages("Title", body(300), words=160, overlap=40)
+    ps = split_passages("Title", body(300), words=160, overlap=40, max_passages=64)
     assert [(p.start, p.end) for p in ps] == [(0, 160), (120, 280), (140, 300)]
     assert all(p.text.startswith("Title\n") for p in ps)
     assert passage_words(body(300), 120, 122) == "w120 w121"
 
 
 def test_short_tail_is_moved_back_not_left_alone():
-    ps = split_passages("T", body(170), words=160, overlap=40)
+    ps = split_passages("T", body(170), words=160, overlap=40, max_passages=64)
     assert [(p.start, p.end) for p in ps] == [(0, 160), (10, 170)]
     assert all(p.end - p.start <= 160 for p in ps)
 
@@ -25,3 +25,10 @@ def test_short_and_empty_bodies():
     assert [(p.start, p.end, p.text) for p in split_passages("T", "")] == [(0, 0, "T")]
     with pytest.raises(ValueError):
         split_passages("T", "x", words=10, overlap=10)
+
+
+def test_the_budget_keeps_the_opening_windows():
+    assert [(p.start, p.end) for p in split_passages("T", body(1000), words=160, overlap=40, max_passages=2)] == \
+        [(0, 160), (120, 280)]
+    default = split_passages("T", body(1000))
+    assert len(default) == MAX_PASSAGES and default[0].start == 0

@@ -52,3 +52,21 @@ def test_convex_combination_by_hand():
     assert [k for k, _ in fused] == ["a", "b", "c"]
     assert [s for _, s in fused] == pytest.approx([0.7, 0.65, 0.15])
     assert convex_combination([[], []]) == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_dense_convex_combination_equals_the_reference(seed):
+    import random
+
+    from search.fusion import convex_combination, convex_combination_dense
+
+    rng = random.Random(seed)
+    size = rng.randint(1, 60)
+    runs = []
+    for _ in range(2):
+        ids = rng.sample(range(size), k=rng.randint(0, size))
+        # Few distinct scores, so ties (decided by first appearance) are common.
+        runs.append([(i, float(rng.choice([0.0, 0.25, 0.5, 1.0, rng.random()]))) for i in ids])
+    lows = [0.0, None]
+    assert convex_combination_dense(runs, size, weights=[0.6, 0.4], lows=lows) == \
+        convex_combination(runs, weights=[0.6, 0.4], lows=lows)
