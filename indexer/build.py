@@ -190,7 +190,7 @@ Embedding = Callable[[threading.Event], tuple[np.ndarray, PassageMap]]  # given 
 
 def write_version(index_dir: Path, write_keyword: KeywordWriter, embed: Embedding, catalog: Catalog,
                   make_manifest: Callable[[PassageMap], dict[str, Any]], seconds: dict[str, float],
-                  on_stage: StageHook | None = None) -> Path:
+                  on_stage: StageHook | None = None, base: Path | None = None) -> Path:
     """Write the parts into a private build directory and publish it; on any failure remove the build.
 
     The keyword index and its BM25F impacts are written by a background thread while `embed` runs in this one:
@@ -203,7 +203,7 @@ def write_version(index_dir: Path, write_keyword: KeywordWriter, embed: Embeddin
     running.set()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyword-index")
     try:
-        keyword = pool.submit(_write_keyword_part, write_keyword, build_dir, stop, seconds, on_stage)
+        keyword = pool.submit(_write_keyword_part, write_keyword, build_dir, stop, seconds, on_stage, base)
         keyword.add_done_callback(lambda _: running.clear())
         try:
             with timed(seconds, "embed"):
@@ -230,13 +230,15 @@ def write_version(index_dir: Path, write_keyword: KeywordWriter, embed: Embeddin
 
 
 def _write_keyword_part(write_keyword: KeywordWriter, build_dir: Path, stop: threading.Event,
-                        seconds: dict[str, float], on_stage: StageHook | None) -> None:
-    """The Whoosh index, then its BM25F impacts, so that a published version answers its first query at full speed."""
+                        seconds: dict[str, float], on_stage: StageHook | None, base: Path | None) -> None:
+    """The Whoosh index, then its BM25F impacts, so that a published version answers its first query at full speed
+    (an update reuses the postings of the segments it shares with `base`, the version it updates)."""
     with timed(seconds, "keyword index"):
         write_keyword(build_dir / layout.KEYWORD_DIR, lambda: _stage(on_stage, "keyword"), stop)
         _stage(on_stage, "write")
     with timed(seconds, "impacts"):
-        write_impacts(build_dir / layout.KEYWORD_DIR, build_dir / layout.IMPACTS)
+        write_impacts(build_dir / layout.KEYWORD_DIR, build_dir / layout.IMPACTS, cache=build_dir / layout.POSTINGS,
+                      reuse=[base / layout.POSTINGS] if base is not None else [])
 
 
 def until_stopped(items: Iterable[T], stop: threading.Event) -> Iterator[T]:
@@ -312,7 +314,7 @@ def _rebuild_keyword_index(paths: Sequence[str | Path], index_dir: Path, progres
             shutil.copy2(live / name, build_dir / name)
         write_keyword_index(build_dir / layout.KEYWORD_DIR, releases,
                             [catalog.releases[r.id].mention_keys() for r in releases])
-        write_impacts(build_dir / layout.KEYWORD_DIR, build_dir / layout.IMPACTS)
+        write_impacts(build_dir / layout.KEYWORD_DIR, build_dir / layout.IMPACTS, cache=build_dir / layout.POSTINGS)
         manifest = layout.read_json(live / layout.MANIFEST)
         manifest.update(keyword_schema=SCHEMA_VERSION,
                         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))

@@ -39,6 +39,7 @@ VECTORS = "vectors.faiss"
 PASSAGES = "passages.npz"
 CATALOG = "catalog.json"
 MANIFEST = "manifest.json"
+POSTINGS = "postings"  # per-segment postings the impacts are computed from (reused by the next update)
 IMPACTS = "impacts.npz"  # a cache of the keyword index's BM25F scores (search/impacts.py); rebuilt when missing
 WRITER_LOCK = ".writer.lock"
 

@@ -146,7 +146,7 @@ def update_index(
             lambda pmap: manifest(meta["embedding_model"], meta["dimensions"], meta.get("embedding_precision", ""),
                                   meta["ner_model"], pmap, catalog, len(problems), base_version=base.name,
                                   update=changes),
-            seconds, on_stage)
+            seconds, on_stage, base=base)
     final = layout.read_json(version / layout.MANIFEST)
     return BuildSummary(version, final["releases"], final["passages"], len(catalog.entities), problems, seconds,
                         changes)

@@ -11,6 +11,7 @@ checks the two paths agree.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from whoosh.scoring import BM25F, bm25
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-FORMAT = 1
+FORMAT = 2  # 2: cached per-segment postings next to the impacts
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ class TermImpacts:
         # A unique temp name: two processes opening the same new version may both write the cache.
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
         with open(tmp, "wb") as fh:
-            np.savez(fh, format=np.array(FORMAT), fields=np.array([f for f, _ in keys], dtype=str),
-                     texts=np.array([t for _, t in keys], dtype=str), rows=np.array(list(self.terms.values())),
+            np.savez(fh, format=np.array(FORMAT), fields=pack([f for f, _ in keys]),
+                     texts=pack([t for _, t in keys]), rows=np.array(list(self.terms.values())),
                      data=self.matrix.data, indices=self.matrix.indices, indptr=self.matrix.indptr,
                      shape=np.array(self.matrix.shape))
             fh.flush()
@@ -71,66 +72,182 @@ class TermImpacts:
             with np.load(path, allow_pickle=False) as d:
                 if int(d["format"]) != FORMAT:
                     return None
-                terms = {(str(f), str(t)): int(r) for f, t, r in zip(d["fields"], d["texts"], d["rows"])}
+                terms = dict(zip(zip(unpack(d["fields"]), unpack(d["texts"])), d["rows"].tolist()))
                 matrix = sparse.csr_matrix((d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"]))
         except (OSError, KeyError, ValueError):
             return None
         return cls(terms, matrix)
 
     @classmethod
-    def compute(cls, searcher: Searcher, fields: Iterable[str]) -> "TermImpacts":
-        """Every posting's BM25F score, from the searcher's own statistics (the weighting must be BM25F)."""
+    def compute(cls, searcher: Searcher, fields: Iterable[str], *, cache: Path | None = None,
+                reuse: Iterable[Path] = ()) -> "TermImpacts":
+        """Every posting's BM25F score, from the searcher's own statistics (the weighting must be BM25F).
+
+        Reading postings out of Whoosh is the slow part (~15 s for the full corpus), and a segment never changes, so
+        each segment's postings are kept in `cache` (a directory) and taken from any directory in `reuse` (the
+        previous version's cache) when there: an update that adds one small segment reads only that segment.
+        The scores themselves depend on corpus-wide statistics and are recomputed in numpy (about a second).
+        """
         weighting = searcher.weighting
         if not isinstance(weighting, BM25F):
             raise TypeError("impacts are computed for BM25F only")
+        fields = tuple(fields)
         reader = searcher.reader()
         n_docs = reader.doc_count_all()
+        leaves = [(SegmentPostings.get(leaf, fields, cache, tuple(reuse)), offset, _deleted(leaf))
+                  for leaf, offset in reader.leaf_readers()]
         terms: dict[tuple[str, str], int] = {}
-        indptr, indices, data = [0], [], []
+        rows, cols, data = [], [], []
         for field in fields:
             lengths = np.array([reader.doc_field_length(d, field, 0) for d in range(n_docs)], dtype=np.float64)
             avgfl = searcher.avg_field_length(field) or 1
             B = weighting._field_B.get(field, weighting.B)  # Whoosh's per-field B, as its scorer picks it
-            for text in reader.field_terms(field):
-                ids_arr, tfs = _term_postings(reader, field, text)
-                scores = bm25(searcher.idf(field, text), tfs, lengths[ids_arr],
-                              avgfl, B, weighting.K1)
-                terms[(field, text)] = len(indptr) - 1
-                indices.append(ids_arr)
-                data.append(scores.astype(np.float32))
-                indptr.append(indptr[-1] + len(ids_arr))
+            vocabulary = sorted(set().union(*(postings.texts(field) for postings, _, _ in leaves)))
+            first_row = len(terms)
+            row_of = {text: first_row + i for i, text in enumerate(vocabulary)}
+            terms.update(((field, text), row) for text, row in row_of.items())
+            f_rows, f_cols, f_tfs, f_live = [], [], [], []
+            for postings, offset, deleted in leaves:
+                texts, indptr, ids, tfs = postings.field(field)
+                term_rows = np.fromiter((row_of[t] for t in texts), dtype=np.int64, count=len(texts))
+                f_rows.append(np.repeat(term_rows, np.diff(indptr)))
+                f_cols.append(ids.astype(np.int64) + offset)
+                f_tfs.append(tfs.astype(np.float64))
+                f_live.append(~np.isin(ids, deleted) if len(deleted) else np.ones(len(ids), dtype=bool))
+            if not vocabulary:
+                continue
+            f_row, f_col, f_tf, live = (np.concatenate(x) for x in (f_rows, f_cols, f_tfs, f_live))
+            # Whoosh's idf: log(N / (df + 1)) + 1 with N and df counting deleted documents too (its term infos and
+            # doc_count_all do), so df counts postings before deletions are dropped.
+            df = np.bincount(f_row - first_row, minlength=len(vocabulary))
+            idf = np.log(n_docs / (df + 1.0)) + 1.0
+            f_row, f_col, f_tf = f_row[live], f_col[live], f_tf[live]
+            scores = bm25(idf[f_row - first_row], f_tf, lengths[f_col], avgfl, B, weighting.K1)
+            rows.append(f_row)
+            cols.append(f_col)
+            data.append(scores.astype(np.float32))
         matrix = sparse.csr_matrix(
             (np.concatenate(data) if data else np.zeros(0, np.float32),
-             np.concatenate(indices) if indices else np.zeros(0, np.int32),
-             np.asarray(indptr, dtype=np.int64)),
-            shape=(len(terms), n_docs),
+             (np.concatenate(rows) if rows else np.zeros(0, np.int64),
+              np.concatenate(cols) if cols else np.zeros(0, np.int64))),
+            shape=(len(terms), n_docs), dtype=np.float32,
         )
+        matrix.sort_indices()
         return cls(terms, matrix)
 
 
-def _term_postings(reader: IndexReader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, term frequencies) of one term over every segment; deleted documents left out."""
-    ids: list[np.ndarray] = []
-    tfs: list[np.ndarray] = []
-    for leaf, offset in reader.leaf_readers():
-        if (field, text) not in leaf:
-            continue
-        seg_ids, seg_tfs = _leaf_postings(leaf, field, text)
-        deleted = [d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)] if leaf.has_deletions() else None
-        if deleted:
-            keep = ~np.isin(seg_ids, np.fromiter(deleted, dtype=np.int64))
-            seg_ids, seg_tfs = seg_ids[keep], seg_tfs[keep]
-        ids.append(seg_ids + offset)
-        tfs.append(seg_tfs)
-    if not ids:
-        return np.zeros(0, np.int32), np.zeros(0, np.float64)
-    return np.concatenate(ids).astype(np.int32), np.concatenate(tfs)
+_SEPARATOR = "\0"  # never inside a term: analyzers split text into words
+
+
+def pack(texts: list[str]) -> np.ndarray:
+    """Strings as one UTF-8 byte array (a numpy str array pads every string to the longest: 10x the size)."""
+    return np.frombuffer(_SEPARATOR.join(texts).encode("utf-8"), dtype=np.uint8) if texts else np.zeros(0, np.uint8)
+
+
+def unpack(packed: np.ndarray) -> list[str]:
+    return packed.tobytes().decode("utf-8").split(_SEPARATOR) if len(packed) else []
+
+
+def _deleted(leaf: IndexReader) -> np.ndarray:
+    if not leaf.has_deletions():
+        return np.zeros(0, dtype=np.int64)
+    return np.array([d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class SegmentPostings:
+    """One Whoosh segment's postings of the scored fields: per field, its terms and each term's (docnums, tf)."""
+
+    arrays: dict[str, np.ndarray]  # "<field>.texts", "<field>.indptr", "<field>.ids", "<field>.tfs"
+
+    def texts(self, field: str) -> list[str]:
+        key = f"{field}.texts"
+        return unpack(self.arrays[key]) if key in self.arrays else []
+
+    def field(self, field: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        if f"{field}.texts" not in self.arrays:
+            return [], np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32)
+        return (self.texts(field), self.arrays[f"{field}.indptr"], self.arrays[f"{field}.ids"],
+                self.arrays[f"{field}.tfs"])
+
+    @classmethod
+    def read(cls, leaf: IndexReader, fields: tuple[str, ...]) -> "SegmentPostings":
+        arrays: dict[str, np.ndarray] = {}
+        for field in fields:
+            if field not in leaf.schema:
+                continue
+            texts, indptr, ids, tfs = [], [0], [], []
+            for text in leaf.field_terms(field):
+                seg_ids, seg_tfs = _leaf_postings(leaf, field, text)
+                texts.append(text)
+                ids.append(seg_ids.astype(np.int32))
+                tfs.append(seg_tfs.astype(np.float32))
+                indptr.append(indptr[-1] + len(seg_ids))
+            arrays |= {f"{field}.texts": pack(texts), f"{field}.indptr": np.array(indptr, np.int64),
+                       f"{field}.ids": np.concatenate(ids) if ids else np.zeros(0, np.int32),
+                       f"{field}.tfs": np.concatenate(tfs) if tfs else np.zeros(0, np.float32)}
+        return cls(arrays)
+
+    @classmethod
+    def get(cls, leaf: IndexReader, fields: tuple[str, ...], cache: Path | None,
+            reuse: tuple[Path, ...]) -> "SegmentPostings":
+        """From the cache, from a reusable cache (linked into ours), or read from the segment (and cached)."""
+        name = _cache_name(leaf, fields)
+        if name is None:
+            return cls.read(leaf, fields)
+        for directory in ((cache,) if cache else ()) + reuse:
+            found = cls._load(directory / name)
+            if found is not None:
+                if cache is not None and directory != cache:
+                    _link_or_copy(directory / name, cache / name)
+                return found
+        postings = cls.read(leaf, fields)
+        if cache is not None:
+            postings._save(cache / name)
+        return postings
+
+    def _save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, format=np.array(FORMAT), **self.arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+    @classmethod
+    def _load(cls, path: Path) -> "SegmentPostings | None":
+        try:
+            with np.load(path, allow_pickle=False) as d:
+                if int(d["format"]) != FORMAT:
+                    return None
+                return cls({key: d[key] for key in d.files if key != "format"})
+        except (OSError, KeyError, ValueError):
+            return None
+
+
+def _cache_name(leaf: IndexReader, fields: tuple[str, ...]) -> str | None:
+    """A file name naming the segment (Whoosh segment ids are random and never reused) and the fields."""
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    if segment is None or not hasattr(segment, "segment_id"):
+        return None
+    return f"{segment.segment_id()}.{'+'.join(fields)}.npz"
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        return
+    try:
+        os.link(source, target)  # versions are immutable: sharing the file is safe
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _leaf_postings(leaf: IndexReader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's postings of a term. Whoosh's matcher API costs ~1.5 µs per posting in Python (24 s for the
-    6.5 M postings of the full corpus), so the W3 codec's posting blocks are read whole (ids and weights per block);
-    any other matcher is walked posting by posting."""
+    """One segment's postings of a term, deleted documents included. Whoosh's matcher API costs ~1.5 µs per
+    posting in Python, so the W3 codec's posting blocks are read whole (ids and weights per block); any other
+    matcher is walked posting by posting."""
     terms = getattr(leaf, "_terms", None)
     matcher = (terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
                if terms is not None else leaf.postings(field, text))

@@ -147,10 +147,11 @@ def scored_fields(ix: Index) -> tuple[str, ...]:
     return SEARCH_FIELDS if "content" in ix.schema else LEGACY_FIELDS
 
 
-def write_impacts(keyword_dir: Path, path: Path) -> None:
-    """Precompute the BM25F impacts of the Whoosh index at `keyword_dir` into `path` (what a retriever would cache)."""
+def write_impacts(keyword_dir: Path, path: Path, *, cache: Path | None = None, reuse: Iterable[Path] = ()) -> None:
+    """Precompute the BM25F impacts of the Whoosh index at `keyword_dir` into `path` (what a retriever would cache);
+    per-segment postings are kept in `cache` and taken from the `reuse` directories when there."""
     from whoosh import index
 
     ix = index.open_dir(str(keyword_dir))
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        TermImpacts.compute(searcher, scored_fields(ix)).save(path)
+        TermImpacts.compute(searcher, scored_fields(ix), cache=cache, reuse=reuse).save(path)

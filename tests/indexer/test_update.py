@@ -167,3 +167,28 @@ def test_a_second_writer_is_refused_while_one_holds_the_index(tmp_path):
                 pass
     with layout.writer_lock(tmp_path):  # released when the holder is done
         pass
+
+
+def test_an_update_reuses_the_base_segments_postings_and_scores_like_a_fresh_computation(tmp_path, base_index, nlp,
+                                                                                         embedder):
+    from whoosh import index, scoring
+
+    from search.impacts import TermImpacts
+    from search.keyword import scored_fields
+
+    before = layout.current_version(base_index)
+    base_postings = {p.name: p.stat().st_ino for p in (before / layout.POSTINGS).iterdir()}
+    new = jsonl(tmp_path / "new.jsonl", release("d", "Airport opens", "Jiaodong Airport opened near Qingdao Port."))
+    update_index([new], base_index, nlp=nlp, embedder=embedder, delete_ids=["c"], progress=False)
+    after = layout.current_version(base_index)
+    shared = {p.name: p.stat().st_ino for p in (after / layout.POSTINGS).iterdir() if p.name in base_postings}
+    assert shared and all(base_postings[name] == inode for name, inode in shared.items())  # linked, not re-read
+    assert len(list((after / layout.POSTINGS).iterdir())) > len(shared)  # the new segment's own postings
+
+    ix = index.open_dir(str(after / layout.KEYWORD_DIR))
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        fresh = TermImpacts.compute(searcher, scored_fields(ix))  # no cache: every posting read from Whoosh
+    shipped = TermImpacts.load(after / layout.IMPACTS)
+    assert shipped.terms == fresh.terms
+    assert abs(shipped.matrix - fresh.matrix).max() == 0
+    assert ids(base_index, embedder, q="Qingdao Port", mode="keyword") == ["a", "d"]  # "c" deleted, "d" found
