@@ -54,16 +54,9 @@ class TermImpacts:
 
     def save(self, path: Path) -> None:
         keys = list(self.terms)
-        # A unique temp name: two processes opening the same new version may both write the cache.
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-        with open(tmp, "wb") as fh:
-            np.savez(fh, format=np.array(FORMAT), fields=pack([f for f, _ in keys]),
-                     texts=pack([t for _, t in keys]), rows=np.array(list(self.terms.values())),
-                     data=self.matrix.data, indices=self.matrix.indices, indptr=self.matrix.indptr,
-                     shape=np.array(self.matrix.shape))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        _save_npz(path, fields=pack([f for f, _ in keys]), texts=pack([t for _, t in keys]),
+                  rows=np.array(list(self.terms.values())), data=self.matrix.data, indices=self.matrix.indices,
+                  indptr=self.matrix.indptr, shape=np.array(self.matrix.shape))
 
     @classmethod
     def load(cls, path: Path) -> "TermImpacts | None":
@@ -134,6 +127,16 @@ class TermImpacts:
         )
         matrix.sort_indices()
         return cls(terms, matrix)
+
+
+def _save_npz(path: Path, **arrays: np.ndarray) -> None:
+    """Write atomically, fsynced, under a unique temp name (two processes opening a new version may both write)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, format=np.array(FORMAT), **arrays)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 _SEPARATOR = "\0"  # never inside a term: analyzers split text into words
@@ -208,12 +211,7 @@ class SegmentPostings:
 
     def _save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-        with open(tmp, "wb") as fh:
-            np.savez(fh, format=np.array(FORMAT), **self.arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        _save_npz(path, **self.arrays)
 
     @classmethod
     def _load(cls, path: Path) -> "SegmentPostings | None":
