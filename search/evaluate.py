@@ -21,9 +21,9 @@ import pytrec_eval
 from indexer import layout
 from indexer.build import build_index, rebuild_keyword_index
 from indexer.embeddings import DEFAULT_EMBEDDING_MODEL
-from indexer.entities import DEFAULT_NER_MODEL
+from indexer.entities import DEFAULT_NER_MODEL, NER_WORDS
 from indexer.keyword_index import SCHEMA_VERSION as KEYWORD_SCHEMA
-from indexer.passages import PASSAGE_OVERLAP, PASSAGE_WORDS
+from indexer.passages import MAX_PASSAGES, PASSAGE_OVERLAP, PASSAGE_WORDS
 from search.engine import Engine
 from search.request import MAX_LIMIT, parse_request
 
@@ -105,7 +105,8 @@ def corpus_fingerprint(corpus: Path, embedding_model: str, ner_model: str) -> st
     with open(corpus, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    settings = [layout.FORMAT_VERSION, embedding_model, ner_model, PASSAGE_WORDS, PASSAGE_OVERLAP]
+    settings = [layout.FORMAT_VERSION, embedding_model, ner_model, PASSAGE_WORDS, PASSAGE_OVERLAP, MAX_PASSAGES,
+                NER_WORDS]
     digest.update(json.dumps(settings).encode())
     return digest.hexdigest()
 

@@ -1,6 +1,10 @@
+from pathlib import Path
+
 import pytest
 
 from indexer.passages import MAX_PASSAGES, passage_words, split_passages
+
+SCIFACT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "scifact" / "corpus.jsonl"
 
 
 def body(n):
@@ -32,3 +36,25 @@ def test_the_budget_keeps_the_opening_windows():
         [(0, 160), (120, 280)]
     default = split_passages("T", body(1000))
     assert len(default) == MAX_PASSAGES and default[0].start == 0
+
+
+def test_default_windows_fit_the_model_so_nothing_is_cut_off():
+    """MiniLM reads 256 word pieces: a window (title + 96 words) longer than that would silently lose its end.
+    On real text, at most 2% of passages may be cut (very long titles, tables of numbers)."""
+    import json
+
+    from transformers import AutoTokenizer
+
+    from indexer.embeddings import resolve_model_path
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("all-MiniLM-L6-v2"))
+    with open(SCIFACT_CORPUS, encoding="utf-8") as fh:
+        docs = [json.loads(line) for _, line in zip(range(1500), fh)]
+    texts = [p.text for d in docs for p in split_passages(d["title"], d["text"])]
+    lengths = [len(ids) for ids in tokenizer(texts, add_special_tokens=True)["input_ids"]]
+    cut = sum(n > 256 for n in lengths)
+    assert len(texts) > len(docs)  # abstracts are longer than one window
+    assert cut <= 0.02 * len(texts), f"{cut} of {len(texts)} passages exceed 256 word pieces"
+    # The old 160-word windows did not fit: the same check fails for them.
+    wide = [p.text for d in docs for p in split_passages(d["title"], d["text"], words=160, overlap=40)]
+    wide_cut = sum(len(ids) > 256 for ids in tokenizer(wide, add_special_tokens=True)["input_ids"])
+    assert wide_cut > 0.02 * len(wide)
