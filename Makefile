@@ -6,7 +6,7 @@ INDEX ?= index
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test bench clean
+.PHONY: install run index test bench bench-speed clean
 
 install: $(STAMP)
 
@@ -34,6 +34,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_index_search.py $(BENCH_ARGS)
+
+# Issue 6's numbers: full-corpus build stages, 200-query latency per mode, RSS, tantivy as the keyword reference.
+bench-speed: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/bench_speed.py --index $(or $(BENCH_INDEX),index-full) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache
