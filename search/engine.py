@@ -30,6 +30,7 @@ from search.snippets import keyword_snippet, plain_snippet
 SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
 CONVEX_KEYWORD_DEPTH = 1000  # keyword matches whose semantic similarity convex fusion computes exactly
 QUERY_VECTOR_CACHE = 1024  # recent query embeddings kept: paging and facet clicks repeat the query text
+PHRASE_CACHE = 1024  # recent phrases and entity names with the releases that contain them, per version
 
 
 class IndexMismatch(RuntimeError):
@@ -136,6 +137,9 @@ class Engine:
             self._day[ordinal] = day.toordinal() if day else 0
         self.facet_counter = FacetCounter(self.catalog, self.release_ids, self._day)
         self._query_vector = functools.lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._encode_query)
+        # A phrase's containment check walks positions in Python (~30 ms for a common name over the corpus); the same
+        # phrase comes back as a user pages, filters and switches modes, and a version never changes.
+        self._containing = functools.lru_cache(maxsize=PHRASE_CACHE)(self._containing_uncached)
 
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
@@ -249,18 +253,19 @@ class Engine:
 
     def _exact_terms(self, q: str) -> list[ExactTerm]:
         """Quoted phrases and catalog entities in the query, each with the releases that contain it."""
-        def ordinals(docnums: Iterable[int]) -> set[int]:
-            return {int(self._ordinal_by_docnum[d]) for d in docnums}
-
-        def containing(phrase: str) -> set[int]:
-            phrase_query = self.keyword.parse('"' + phrase.replace('"', " ") + '"')
-            return ordinals(d for d, _ in self.keyword.search(phrase_query, None))
-
-        terms = [ExactTerm("phrase", p, frozenset(containing(p))) for p in quoted_phrases(q)]
+        terms = [ExactTerm("phrase", p, self._containing(p)) for p in quoted_phrases(q)]
         for typed, info in query_entities(q, self.catalog):
-            tagged = ordinals(self.keyword.filter_docnums([list(info.aliases)], None, None))
-            terms.append(ExactTerm("entity", info.name, frozenset(containing(typed) | tagged)))
+            tagged = self._ordinals(self.keyword.filter_docnums([list(info.aliases)], None, None))
+            terms.append(ExactTerm("entity", info.name, self._containing(typed) | tagged))
         return terms
+
+    def _ordinals(self, docnums: Iterable[int]) -> frozenset[int]:
+        return frozenset(int(self._ordinal_by_docnum[d]) for d in docnums)
+
+    def _containing_uncached(self, phrase: str) -> frozenset[int]:
+        """The releases whose text contains this phrase (stemmed words, in order)."""
+        phrase_query = self.keyword.parse('"' + phrase.replace('"', " ") + '"')
+        return self._ordinals(self.keyword.matching_docnums(phrase_query))
 
     def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict) -> Hit:
         rid = self.release_ids[ordinal]

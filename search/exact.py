@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from indexer.catalog import Catalog
 from indexer.entities import EntityInfo
 
@@ -74,9 +76,14 @@ def query_entities(q: str, catalog: Catalog) -> list[tuple[str, EntityInfo]]:
 def tier_order(scored: Sequence[tuple[int, float]], terms: Iterable[ExactTerm]) -> list[tuple[int, float]]:
     """Releases containing more exact terms first; within a tier the fused order is kept (the sort is stable)."""
     terms = list(terms)
-    if not terms:
+    if not terms or not scored:
         return list(scored)
-    return sorted(scored, key=lambda item: -sum(item[0] in t.matches for t in terms))
+    # numpy: a corpus query has thousands of scored releases, and a Python sort key per release cost ~7 ms.
+    ordinals = np.fromiter((o for o, _ in scored), dtype=np.int64, count=len(scored))
+    tiers = np.zeros(len(scored), dtype=np.int64)
+    for term in terms:
+        tiers += np.isin(ordinals, np.fromiter(term.matches, dtype=np.int64, count=len(term.matches)))
+    return [scored[i] for i in np.argsort(-tiers, kind="stable").tolist()]
 
 
 def terms_in(ordinal: int, terms: Iterable[ExactTerm]) -> list[dict[str, str]]:

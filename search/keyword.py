@@ -105,6 +105,16 @@ class KeywordRetriever:
         order = matched[np.lexsort((matched, -scores[matched]))]
         return list(zip(order.tolist(), scores[order].tolist()))
 
+    def matching_docnums(self, q: query.Query) -> list[int]:
+        """Every live document matching `q`, unscored (an exact term's containment check).
+
+        A one-word phrase parses to an OR of terms, whose matches the impacts give at once; a real phrase needs
+        Whoosh's positions."""
+        scores = self.impacts.score(q) if self.impacts is not None else None
+        if scores is not None:
+            return np.flatnonzero((scores > 0) & self._live).tolist()
+        return [d for d in self.searcher().docs_for_query(q) if self._live[d]]
+
     def filter_docnums(self, entity_groups: Iterable[list[str]], date_from: dt.date | None,
                        date_to: dt.date | None) -> set[int]:
         """Documents that have at least one key of every group and a date in the range."""

@@ -66,8 +66,14 @@ def match_spans(body: str, terms: frozenset[str], analyzer: Analyzer) -> list[tu
     signature = repr(analyzer)
     _ANALYZERS.setdefault(signature, analyzer)
     # Analyse each distinct word once (cached across bodies); then one regex finds their whole-token occurrences.
+    # The index's analyzers lowercase, drop stop words and strip suffixes (Porter): a word becomes a term only if
+    # its lowercase form starts with the term's first two letters, so most words are never looked up.
+    heads = {t[:2] for t in terms}
     forms: dict[str, str] = {}
     for word in set(_WORD.findall(body)):
+        lower = word.lower()
+        if lower[:2] not in heads and lower[:1] not in heads:
+            continue
         for term in _analysed(signature, word):
             if term in terms:
                 forms[word] = term

@@ -58,3 +58,14 @@ def test_compute_refuses_other_weightings(sample_engine):
     with sample_engine.keyword._ix.searcher(weighting=scoring.TF_IDF()) as s:
         with pytest.raises(TypeError):
             TermImpacts.compute(s, ["body"])
+
+
+@pytest.mark.parametrize("text", ['"bitcoin"', '"Haier"', '"smart home"', '"Qingdao Port"', '"zzzzqqq"', "mining"])
+def test_containment_checks_match_whoosh_with_or_without_impacts(retriever, text):
+    """Exact-term containment: a one-word phrase is answered from the impacts, a real phrase by Whoosh; both must
+    give exactly the documents Whoosh matches."""
+    q = retriever.parse(text)
+    expected = sorted(retriever.searcher().docs_for_query(q))
+    assert retriever.matching_docnums(q) == expected
+    if text in ('"bitcoin"', '"Haier"'):
+        assert retriever.impacts.score(q) is not None and expected  # the fast path, and it found something
