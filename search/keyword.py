@@ -95,11 +95,11 @@ class KeywordRetriever:
         """
         if allowed is not None and not len(allowed):
             return []
-        scores = self.impacts.score(q) if self.impacts is not None else None
-        if scores is None:  # phrases, +required, -excluded: Whoosh evaluates them itself
+        scored = self._impact_matches(q)
+        if scored is None:  # phrases, +required, -excluded: Whoosh evaluates them itself
             results = self.searcher().search(q, limit=None, filter=None if allowed is None else set(allowed.tolist()))
             return [(hit.docnum, float(hit.score)) for hit in results]
-        matched = np.flatnonzero((scores > 0) & self._live)
+        scores, matched = scored
         if allowed is not None:
             matched = np.intersect1d(matched, allowed, assume_unique=True)
         order = matched[np.lexsort((matched, -scores[matched]))]
@@ -110,10 +110,18 @@ class KeywordRetriever:
 
         A one-word phrase parses to an OR of terms, whose matches the impacts give at once; a real phrase needs
         Whoosh's positions."""
-        scores = self.impacts.score(q) if self.impacts is not None else None
-        if scores is not None:
-            return np.flatnonzero((scores > 0) & self._live).tolist()
+        scored = self._impact_matches(q)
+        if scored is not None:
+            return scored[1].tolist()
         return [d for d in self.searcher().docs_for_query(q) if self._live[d]]
+
+    def _impact_matches(self, q: query.Query) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every document's score and the live matches (ascending docnums) from the impacts; None for a query
+        they cannot answer (phrases, boolean operators) or an index without them."""
+        scores = self.impacts.score(q) if self.impacts is not None else None
+        if scores is None:
+            return None
+        return scores, np.flatnonzero((scores > 0) & self._live)
 
     def filter_docnums(self, entity_groups: Iterable[list[str]], date_from: dt.date | None,
                        date_to: dt.date | None) -> set[int]:

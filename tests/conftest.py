@@ -12,6 +12,12 @@ PRESS_RELEASES = SHARED_DATA / "press-releases" / "press_releases.jsonl.gz"
 
 
 @pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data: the real press releases and SciFact (read in place, never copied)."""
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
 def nlp():
     """The real spaCy pipeline (NER only), loaded once."""
     from indexer.entities import load_nlp

@@ -1,10 +1,6 @@
-from pathlib import Path
-
 import pytest
 
 from indexer.passages import MAX_PASSAGES, passage_words, split_passages
-
-SCIFACT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "scifact" / "corpus.jsonl"
 
 
 def body(n):
@@ -38,7 +34,7 @@ def test_the_budget_keeps_the_opening_windows():
     assert len(default) == MAX_PASSAGES and default[0].start == 0
 
 
-def test_default_windows_fit_the_model_so_nothing_is_cut_off():
+def test_default_windows_fit_the_model_so_nothing_is_cut_off(shared_data):
     """MiniLM reads 256 word pieces: a window (title + 96 words) longer than that would silently lose its end.
     On real text, at most 2% of passages may be cut (very long titles, tables of numbers)."""
     import json
@@ -47,7 +43,7 @@ def test_default_windows_fit_the_model_so_nothing_is_cut_off():
 
     from indexer.embeddings import resolve_model_path
     tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("all-MiniLM-L6-v2"))
-    with open(SCIFACT_CORPUS, encoding="utf-8") as fh:
+    with open(shared_data / "scifact" / "corpus.jsonl", encoding="utf-8") as fh:
         docs = [json.loads(line) for _, line in zip(range(1500), fh)]
     texts = [p.text for d in docs for p in split_passages(d["title"], d["text"])]
     lengths = [len(ids) for ids in tokenizer(texts, add_special_tokens=True)["input_ids"]]

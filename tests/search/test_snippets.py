@@ -63,20 +63,18 @@ def test_match_spans_are_exactly_the_tokens_whoosh_matches():
         assert len(expected) > 10
 
 
-def test_match_spans_equal_whoosh_on_real_releases_whatever_the_terms():
+def test_match_spans_equal_whoosh_on_real_releases_whatever_the_terms(shared_data):
     """The two-letter shortcut in match_spans must never drop a word the analyzer would match: checked against
     analysing every token, on real releases, with terms taken from their own words (plurals, -y, -ies, numbers)."""
     import gzip
     import json
     import random
-    from pathlib import Path
 
     from whoosh.analysis import RegexTokenizer
 
     from search.snippets import match_spans
 
-    corpus = Path(__file__).resolve().parents[3] / "shared" / "data" / "press-releases" / "press_releases.jsonl.gz"
-    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+    with gzip.open(shared_data / "press-releases" / "press_releases.jsonl.gz", "rt", encoding="utf-8") as fh:
         bodies = [json.loads(line)["body"] for _, line in zip(range(120), fh)]
     rng = random.Random(3)
     for body in bodies:
