@@ -23,6 +23,7 @@ from tqdm import tqdm
 from indexer import layout
 from indexer.catalog import Catalog, build_catalog
 from indexer.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, load_embedder
+from indexer.query_encoder import prepare_query_encoder
 from indexer.entities import DEFAULT_NER_MODEL, Mention, extract_mentions, load_nlp, release_text
 from indexer.keyword_index import SCHEMA_VERSION, write_keyword_index
 from indexer.passages import MAX_PASSAGES, PASSAGE_OVERLAP, PASSAGE_WORDS, Passage, split_passages
@@ -288,6 +289,8 @@ def build_index(
             lambda pmap: manifest(embedder.name, embedder.dim, embedder.precision, ner_model, pmap, catalog,
                                   len(problems)),
             seconds, on_stage)
+        # The server's query vectors come from an ONNX export of this model; make it while the model is loaded.
+        prepare_query_encoder(embedder)
     passage_count = layout.read_json(version / layout.MANIFEST)["passages"]
     return BuildSummary(version, len(releases), passage_count, len(catalog.entities), problems, seconds)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -83,13 +84,18 @@ class Embedder:
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
+_ONE_THREAD = False  # set by use_one_thread_per_query(): applies to models loaded later in this process
+
+
 def use_one_thread_per_query() -> None:
     """For serving: one torch thread per request. A short query gains nothing from a second thread, and with
     waitress running requests in parallel, more threads than cores make OpenMP spin (measured: 23 ms with one
-    thread, ~900 ms with two on a busy 2-core machine)."""
-    import torch
-
-    torch.set_num_threads(1)
+    thread, ~900 ms with two on a busy 2-core machine). Torch is not imported for this: a server's queries go
+    through ONNX Runtime (indexer.query_encoder), and torch is only loaded if that path falls back to it."""
+    global _ONE_THREAD
+    _ONE_THREAD = True
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
 
 
 @functools.lru_cache(maxsize=4)
@@ -100,6 +106,11 @@ def load_embedder(name: str = DEFAULT_EMBEDDING_MODEL, precision: str = "auto") 
         # Local weights: make sure nothing tries the hub (the machines have no internet).
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+
+    if _ONE_THREAD:
+        import torch
+
+        torch.set_num_threads(1)
 
     try:
         model = SentenceTransformer(path, device="cpu")

@@ -12,14 +12,15 @@ from whoosh import query as wq
 
 from indexer import layout
 from indexer.catalog import Catalog
-from indexer.embeddings import Embedder, load_embedder
+from indexer.embeddings import Embedder
 from indexer.entities import entity_key
 from indexer.keyword_index import open_keyword_index
 from indexer.passages import passage_words
+from indexer.query_encoder import QueryEncoder, load_query_encoder
 from indexer.vector_index import PassageMap, read_vector_index
 from search.facets import FacetCounter
-from search.exact import ExactTerm, query_entities, quoted_phrases, terms_in, tier_order
-from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination_dense, min_max,
+from search.exact import ExactTerm, ordinal_array, query_entities, quoted_phrases, terms_in, tier_positions
+from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination_arrays, min_max,
                            reciprocal_rank_fusion, side_weights)
 from search.hits import Hit, SearchRequest, SearchResult
 from search.keyword import KeywordRetriever
@@ -30,7 +31,6 @@ from search.snippets import keyword_snippet, plain_snippet
 SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
 CONVEX_KEYWORD_DEPTH = 1000  # keyword matches whose semantic similarity convex fusion computes exactly
 QUERY_VECTOR_CACHE = 1024  # recent query embeddings kept: paging and facet clicks repeat the query text
-PHRASE_CACHE = 1024  # recent phrases and entity names with the releases that contain them, per version
 
 
 class IndexMismatch(RuntimeError):
@@ -63,23 +63,25 @@ def _explain(ordinal: int, score: float, keyword_rank: dict, semantic_rank: dict
 class Fusion:
     """One hybrid request's fusion: the fused list and, for explain, how each score was made."""
 
-    def __init__(self, method: str, alpha: float, keyword_run: list[tuple[int, float]],
-                 semantic_run: list[tuple[int, float]], size: int) -> None:
+    def __init__(self, method: str, alpha: float, keyword_run: tuple[np.ndarray, np.ndarray],
+                 semantic_run: tuple[np.ndarray, np.ndarray], size: int) -> None:
         self.method, self.alpha = method, alpha
-        self._runs = (keyword_run, semantic_run)
+        self._runs = (keyword_run, semantic_run)  # (ordinals, scores) each, best first
         self.weights = side_weights(method, alpha)
         if method == "rrf":
-            self.fused = reciprocal_rank_fusion([[o for o, _ in keyword_run], [o for o, _ in semantic_run]],
-                                                rrf_k=RRF_K, weights=self.weights)
+            fused = reciprocal_rank_fusion([keyword_run[0].tolist(), semantic_run[0].tolist()], rrf_k=RRF_K,
+                                           weights=self.weights)
+            self.fused = (np.array([o for o, _ in fused], dtype=np.int64),
+                          np.array([s for _, s in fused], dtype=np.float64))
         else:
             # BM25 is 0 for a release without the query's words: that, not the worst match, is the floor.
-            self.fused = convex_combination_dense([keyword_run, semantic_run], size, weights=self.weights,
-                                                  lows=[0.0, None])
+            self.fused = convex_combination_arrays([keyword_run, semantic_run], size, weights=self.weights,
+                                                   lows=[0.0, None])
         self._normalised: tuple[dict[int, float], dict[int, float]] | None = None  # for explain, made on demand
 
     def normalised(self) -> tuple[dict[int, float], dict[int, float]]:
         if self._normalised is None:
-            keyword_run, semantic_run = self._runs
+            keyword_run, semantic_run = (list(zip(ids.tolist(), scores.tolist())) for ids, scores in self._runs)
             self._normalised = (min_max(keyword_run, low=0.0), min_max(semantic_run))
         return self._normalised
 
@@ -90,7 +92,9 @@ class Fusion:
             out |= {"rrf_k": RRF_K, "formula": "sum over lists of weight/(rrf_k + rank)"}
         else:
             keyword, semantic = (n.get(ordinal) for n in self.normalised())
-            similarity = dict(self._runs[1]).get(ordinal)  # also for keyword matches outside the semantic top 100
+            ids, sims = self._runs[1]  # also for keyword matches outside the semantic top 100
+            at = np.flatnonzero(ids == ordinal)
+            similarity = float(sims[at[0]]) if len(at) else None
             out |= {"normalisation": "keyword: BM25 / best BM25; semantic: min-max of best-passage similarity over "
                                      "the candidates (absent from a list: 0)",
                     "keyword_normalised": None if keyword is None else round(keyword, 6),
@@ -103,19 +107,22 @@ class Fusion:
 class Engine:
     """Everything a query needs from one immutable index version, opened once and shared by requests."""
 
-    def __init__(self, version_dir: Path, *, embedder: Embedder | None = None) -> None:
+    def __init__(self, version_dir: Path, *, embedder: Embedder | None = None,
+                 query_encoder: QueryEncoder | None = None) -> None:
         self.version_dir = version_dir
         self.manifest = layout.read_json(version_dir / layout.MANIFEST)
         if self.manifest.get("format") != layout.FORMAT_VERSION:
             raise IndexMismatch(
                 f"index format {self.manifest.get('format')} at {version_dir} is not {layout.FORMAT_VERSION}; rebuild it"
             )
-        if embedder is not None and embedder.name != self.manifest["embedding_model"]:
-            raise IndexMismatch(
-                f"the index was built with embedding model {self.manifest['embedding_model']!r}, "
-                f"not {embedder.name!r}; query with the same model or rebuild the index"
-            )
-        self._embedder = embedder
+        for model in (embedder, query_encoder):
+            if model is not None and model.name != self.manifest["embedding_model"]:
+                raise IndexMismatch(
+                    f"the index was built with embedding model {self.manifest['embedding_model']!r}, "
+                    f"not {model.name!r}; query with the same model or rebuild the index"
+                )
+        self._embedder = embedder  # a loaded model to share (tests, evaluate); the server passes none
+        self._query_encoder = query_encoder
         self.catalog = Catalog.load(version_dir / layout.CATALOG)
         self.keyword = KeywordRetriever(open_keyword_index(version_dir / layout.KEYWORD_DIR),
                                         impacts_path=version_dir / layout.IMPACTS)
@@ -130,6 +137,7 @@ class Engine:
         # docnum -> ordinal (-1 for a deleted document), and each release's date as a sortable day number (0 = none).
         self._ordinal_by_docnum = np.array([self.ordinal_of[r] if r is not None else -1
                                             for r in self.keyword.ids_by_docnum], dtype=np.int64)
+        self._docnum_by_ordinal = np.array([self.docnum_of[r] for r in self.release_ids], dtype=np.int64)
         self._day = np.zeros(len(self.release_ids), dtype=np.int64)
         for rid, docnum in self.docnum_of.items():
             ordinal = self.ordinal_of[rid]
@@ -137,22 +145,25 @@ class Engine:
             self._day[ordinal] = day.toordinal() if day else 0
         self.facet_counter = FacetCounter(self.catalog, self.release_ids, self._day)
         self._query_vector = functools.lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._encode_query)
-        # A phrase's containment check walks positions in Python (~30 ms for a common name over the corpus); the same
-        # phrase comes back as a user pages, filters and switches modes, and a version never changes.
-        self._containing = functools.lru_cache(maxsize=PHRASE_CACHE)(self._containing_uncached)
 
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
         return cls(layout.current_version(Path(index_dir)), embedder=embedder)
 
     @property
-    def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = load_embedder(self.manifest["embedding_model"])
-        return self._embedder
+    def query_encoder(self) -> QueryEncoder:
+        """Loaded on the first semantic query: ONNX Runtime where possible (indexer.query_encoder), else torch."""
+        if self._query_encoder is None:
+            self._query_encoder = load_query_encoder(self.manifest["embedding_model"], self._embedder)
+        return self._query_encoder
+
+    def loaded_models(self) -> dict[str, Any]:
+        """The models this engine has loaded, for the next version's engine to share."""
+        loaded = {"embedder": self._embedder, "query_encoder": self._query_encoder}
+        return {k: v for k, v in loaded.items() if v is not None}
 
     def _encode_query(self, text: str) -> np.ndarray:
-        vector = self.embedder.encode_query(text)
+        vector = self.query_encoder.encode_query(text)
         vector.flags.writeable = False  # shared by every request with the same text
         return vector
 
@@ -181,91 +192,111 @@ class Engine:
         started = time.perf_counter()
         allowed = self._allowed(request)
         warnings: list[str] = []
-        keyword_run: list[tuple[int, float]] = []  # (ordinal, bm25)
-        semantic_run: list[tuple[int, float, int]] = []  # (ordinal, similarity, passage)
+        # The runs are numpy arrays, best first: a corpus query matches thousands of releases.
+        none_int, none_float = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        keyword_run = (none_int, none_float)  # (ordinals, bm25)
+        semantic_run = (none_int, none_float, none_int)  # (ordinals, similarity, passage)
         kq: wq.Query | None = None
-        vector: np.ndarray | None = None
         fusion: Fusion | None = None
         if request.q and request.mode in ("keyword", "hybrid"):
             kq = self.keyword.parse(request.q)
             docnum_filter = None if allowed is None else np.flatnonzero(np.isin(self._ordinal_by_docnum, allowed))
-            matches = self.keyword.search(kq, docnum_filter)
-            docnums = np.fromiter((d for d, _ in matches), dtype=np.int64, count=len(matches))
-            keyword_run = list(zip(self._ordinal_by_docnum[docnums].tolist(), (s for _, s in matches)))
+            docnums, bm25 = self.keyword.ranked(kq, docnum_filter)
+            keyword_run = (self._ordinal_by_docnum[docnums], bm25)
             if kq is wq.NullQuery:
                 warnings.append("the query has no searchable words for keyword search (only stop words?)")
         similarity: np.ndarray | None = None  # every release's similarity to the query (one pass over the vectors)
         if request.q and request.mode in ("semantic", "hybrid"):
             vector = self._query_vector(request.q)
             similarity = self.semantic.release_similarities(vector)
-            semantic_run = [(h.ordinal, h.similarity, h.passage)
-                            for h in self.semantic.search(vector, SEMANTIC_DEPTH, allowed, similarity)]
+            found = self.semantic.search(vector, SEMANTIC_DEPTH, allowed, similarity)
+            semantic_run = (np.array([h.ordinal for h in found], dtype=np.int64),
+                            np.array([h.similarity for h in found], dtype=np.float64),
+                            np.array([h.passage for h in found], dtype=np.int64))
 
         if not request.q:
-            ordinals = allowed if allowed is not None else np.arange(self.size)
-            scored = [(int(o), 0.0) for o in ordinals]
-            request_sort = "date"
+            ordinals = np.asarray(allowed if allowed is not None else np.arange(self.size), dtype=np.int64)
+            scored, request_sort = (ordinals, np.zeros(len(ordinals))), "date"
         elif request.mode == "keyword":
             scored, request_sort = keyword_run, request.sort
         elif request.mode == "semantic":
-            scored, request_sort = [(o, s) for o, s, _ in semantic_run], request.sort
+            scored, request_sort = semantic_run[:2], request.sort
         else:
             fusion = self._fusion(request, keyword_run, semantic_run, similarity)
             scored, request_sort = fusion.fused, request.sort
         if request.mode != "hybrid" and (request.fusion is not None or request.alpha is not None):
             warnings.append("'fusion' and 'alpha' apply to mode=hybrid only; they were ignored")
         exact_terms = self._exact_terms(request.q) if request.exact and kq is not None else []
-        scored = tier_order(scored, exact_terms)
-        if request_sort == "date":
-            # Newest first; undated releases last; ties keep relevance order (sort is stable).
-            scored = sorted(scored, key=lambda item: -self._day[item[0]] if self._day[item[0]] else 1)
+        # Newest first for sort=date (undated releases last: day 0); exact tiers, then relevance, break ties.
+        ordinals, scores = scored
+        order = tier_positions(ordinals, exact_terms, depth=request.offset + request.limit,
+                               primary=self._day[ordinals] if request_sort == "date" else None)
+        ordinals, scores = ordinals[order], scores[order]
 
-        ordinals = np.array([o for o, _ in scored], dtype=np.int64)
         facets = self.facet_counter.count(ordinals, request, self.catalog)
-        page = scored[request.offset : request.offset + request.limit]
-        on_page = {o for o, _ in page}  # ranks are looked up for the page only (a corpus query matches thousands)
-        keyword_rank = {o: (r, s) for r, (o, s) in enumerate(keyword_run, start=1) if o in on_page}
-        semantic_rank = {o: (r, s, p) for r, (o, s, p) in enumerate(semantic_run, start=1) if o in on_page}
+        page = list(zip(ordinals[request.offset : request.offset + request.limit].tolist(),
+                        scores[request.offset : request.offset + request.limit].tolist()))
+        on_page = np.array([o for o, _ in page], dtype=np.int64)
+        # Ranks are looked up for the page only (a corpus query matches thousands).
+        keyword_rank = {int(keyword_run[0][i]): (int(i) + 1, float(keyword_run[1][i]))
+                        for i in np.flatnonzero(np.isin(keyword_run[0], on_page))}
+        semantic_rank = {int(semantic_run[0][i]): (int(i) + 1, float(semantic_run[1][i]), int(semantic_run[2][i]))
+                         for i in np.flatnonzero(np.isin(semantic_run[0], on_page))}
         hits = [self._hit(o, score, kq, keyword_rank, semantic_rank) for o, score in page]
         if request.explain:
             for hit, (o, score) in zip(hits, page):
                 hit.explain = _explain(o, score, keyword_rank, semantic_rank, fusion, exact_terms)
         scope = {
-            "releases": len(scored),
+            "releases": len(ordinals),
             "counted": "every release in the result list (total), not just this page",
-            "keyword_matches": len(keyword_run),
-            "semantic_candidates": len(semantic_run),
+            "keyword_matches": len(keyword_run[0]),
+            "semantic_candidates": len(semantic_run[0]),
             "semantic_depth": SEMANTIC_DEPTH,
         }
-        return SearchResult(request, len(scored), hits, facets, scope,
+        return SearchResult(request, len(ordinals), hits, facets, scope,
                             (time.perf_counter() - started) * 1000, warnings)
 
-    def _fusion(self, request: SearchRequest, keyword_run: list[tuple[int, float]],
-                semantic_run: list[tuple[int, float, int]], similarity: np.ndarray | None) -> "Fusion":
+    def _fusion(self, request: SearchRequest, keyword_run: tuple[np.ndarray, np.ndarray],
+                semantic_run: tuple[np.ndarray, np.ndarray, np.ndarray], similarity: np.ndarray | None) -> "Fusion":
         method = request.fusion or DEFAULT_FUSION
         alpha = DEFAULT_ALPHA[method] if request.alpha is None else request.alpha
-        semantic_scores = [(o, s) for o, s, _ in semantic_run]
+        semantic_scores = semantic_run[:2]
         if method == "convex" and similarity is not None:
             # A score needs both sides: give the top keyword matches their real similarity, not a missing 0.
-            extra = sorted({o for o, _ in keyword_run[:CONVEX_KEYWORD_DEPTH]} - {o for o, _ in semantic_scores})
-            semantic_scores += zip(extra, similarity[np.array(extra, dtype=np.int64)].tolist())
+            extra = np.setdiff1d(keyword_run[0][:CONVEX_KEYWORD_DEPTH], semantic_run[0])
+            semantic_scores = (np.concatenate([semantic_run[0], extra]),
+                               np.concatenate([semantic_run[1], similarity[extra].astype(np.float64)]))
         return Fusion(method, alpha, keyword_run, semantic_scores, self.size)
 
     def _exact_terms(self, q: str) -> list[ExactTerm]:
-        """Quoted phrases and catalog entities in the query, each with the releases that contain it."""
-        terms = [ExactTerm("phrase", p, self._containing(p)) for p in quoted_phrases(q)]
+        """Quoted phrases and catalog entities in the query, each with the releases that contain it or may (those
+        are checked by tier_order, for the releases that can reach the page)."""
+        terms = [self._phrase_term("phrase", p, p) for p in quoted_phrases(q)]
         for typed, info in query_entities(q, self.catalog):
             tagged = self._ordinals(self.keyword.filter_docnums([list(info.aliases)], None, None))
-            terms.append(ExactTerm("entity", info.name, self._containing(typed) | tagged))
+            terms.append(self._phrase_term("entity", info.name, typed, tagged))
         return terms
 
-    def _ordinals(self, docnums: Iterable[int]) -> frozenset[int]:
-        return frozenset(int(self._ordinal_by_docnum[d]) for d in docnums)
-
-    def _containing_uncached(self, phrase: str) -> frozenset[int]:
-        """The releases whose text contains this phrase (stemmed words, in order)."""
+    def _phrase_term(self, kind: str, text: str, phrase: str, tagged: np.ndarray | None = None) -> ExactTerm:
+        """The releases whose text contains `phrase` (stemmed words, in order), or that are in `tagged`."""
         phrase_query = self.keyword.parse('"' + phrase.replace('"', " ") + '"')
-        return self._ordinals(self.keyword.matching_docnums(phrase_query))
+        sure, maybe = self.keyword.phrase_candidates(phrase_query)
+        sure = self._ordinals(sure) if tagged is None else np.union1d(self._ordinals(sure), tagged)
+
+        def check(ordinals: np.ndarray) -> np.ndarray:
+            docnums = self._docnum_by_ordinal[ordinals]
+            order = np.argsort(docnums)
+            found = np.zeros(len(ordinals), dtype=bool)
+            found[order] = self.keyword.contains(phrase_query, docnums[order])
+            return found
+
+        return ExactTerm(kind, text, sure, self._ordinals(maybe), check)
+
+    def _ordinals(self, docnums: Iterable[int] | np.ndarray) -> np.ndarray:
+        """Sorted release ordinals of these (live) documents."""
+        if not isinstance(docnums, np.ndarray):
+            docnums = np.fromiter(docnums, dtype=np.int64)
+        return ordinal_array(self._ordinal_by_docnum[docnums.astype(np.int64, copy=False)])
 
     def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict) -> Hit:
         rid = self.release_ids[ordinal]

@@ -52,6 +52,13 @@ class TermImpacts:
         picked = self.matrix[rows]
         return np.asarray(picked.T @ np.asarray(boosts, dtype=np.float64)).ravel()
 
+    def docnums(self, field: str, text: str) -> np.ndarray:
+        """The documents (ascending docnums) whose `field` has the term `text`."""
+        row = self.terms.get((field, text))
+        if row is None:
+            return np.zeros(0, dtype=np.int64)
+        return self.matrix.indices[self.matrix.indptr[row]:self.matrix.indptr[row + 1]].astype(np.int64)
+
     def save(self, path: Path) -> None:
         keys = list(self.terms)
         _save_npz(path, fields=pack([f for f, _ in keys]), texts=pack([t for _, t in keys]),

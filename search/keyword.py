@@ -93,27 +93,93 @@ class KeywordRetriever:
 
         `allowed` holds the docnums that pass the filters (None: no filter).
         """
+        docnums, scores = self.ranked(q, allowed)
+        return list(zip(docnums.tolist(), scores.tolist()))
+
+    def ranked(self, q: query.Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """`search` as (docnums, scores) arrays."""
         if allowed is not None and not len(allowed):
-            return []
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         scored = self._impact_matches(q)
         if scored is None:  # phrases, +required, -excluded: Whoosh evaluates them itself
             results = self.searcher().search(q, limit=None, filter=None if allowed is None else set(allowed.tolist()))
-            return [(hit.docnum, float(hit.score)) for hit in results]
+            return (np.fromiter((hit.docnum for hit in results), dtype=np.int64, count=len(results)),
+                    np.fromiter((hit.score for hit in results), dtype=np.float64, count=len(results)))
         scores, matched = scored
         if allowed is not None:
             matched = np.intersect1d(matched, allowed, assume_unique=True)
         order = matched[np.lexsort((matched, -scores[matched]))]
-        return list(zip(order.tolist(), scores[order].tolist()))
+        return order, scores[order].astype(np.float64)
 
     def matching_docnums(self, q: query.Query) -> list[int]:
-        """Every live document matching `q`, unscored (an exact term's containment check).
-
-        A one-word phrase parses to an OR of terms, whose matches the impacts give at once; a real phrase needs
-        Whoosh's positions."""
+        """Every live document matching `q`, unscored (a one-word phrase parses to an OR of terms, whose matches the
+        impacts give at once; a real phrase needs Whoosh's positions)."""
         scored = self._impact_matches(q)
         if scored is not None:
             return scored[1].tolist()
         return [d for d in self.searcher().docs_for_query(q) if self._live[d]]
+
+    def phrase_candidates(self, q: query.Query) -> tuple[np.ndarray, np.ndarray]:
+        """(sure, maybe): live documents that match `q` and ones that may (they have every word of a phrase; only
+        positions can tell), as ascending docnums. `contains` settles the maybes."""
+        scored = self._impact_matches(q)
+        if scored is not None:
+            return scored[1], np.zeros(0, dtype=np.int64)
+        if isinstance(q, query.Phrase) and self.impacts is not None:
+            return np.zeros(0, dtype=np.int64), self._with_every_word(q)
+        if isinstance(q, query.Or):
+            parts = [self.phrase_candidates(sub) for sub in q.subqueries]
+            sure = np.unique(np.concatenate([p[0] for p in parts] + [np.zeros(0, dtype=np.int64)]))
+            maybe = np.unique(np.concatenate([p[1] for p in parts] + [np.zeros(0, dtype=np.int64)]))
+            return sure, np.setdiff1d(maybe, sure, assume_unique=True)
+        return np.asarray(self.matching_docnums(q), dtype=np.int64), np.zeros(0, dtype=np.int64)
+
+    def _with_every_word(self, phrase: query.Phrase) -> np.ndarray:
+        """Live documents whose field has every word of the phrase (from the impacts' rows)."""
+        found: np.ndarray | None = None
+        for word in phrase.words:
+            docnums = self.impacts.docnums(phrase.fieldname, word)  # type: ignore[union-attr]
+            found = docnums if found is None else np.intersect1d(found, docnums, assume_unique=True)
+        if found is None:
+            return np.zeros(0, dtype=np.int64)
+        return found[self._live[found]]
+
+    def contains(self, q: query.Query, docnums: np.ndarray) -> np.ndarray:
+        """Which of these documents (ascending docnums) match `q`: a phrase by its word positions, read for these
+        documents only (Whoosh's phrase matcher reads them for every document that has all the words)."""
+        docnums = np.asarray(docnums, dtype=np.int64)
+        if isinstance(q, query.Phrase):
+            return self._phrase_at(q, docnums)
+        if isinstance(q, query.Or) and self._impact_matches(q) is None:
+            found = np.zeros(len(docnums), dtype=bool)
+            for sub in q.subqueries:
+                found |= self.contains(sub, docnums)
+            return found
+        return np.isin(docnums, np.asarray(self.matching_docnums(q), dtype=np.int64))
+
+    def _phrase_at(self, phrase: query.Phrase, docnums: np.ndarray) -> np.ndarray:
+        """Whoosh's Phrase semantics (SpanNear2, slop 1, in order): word i at position p + i for some p."""
+        found = np.zeros(len(docnums), dtype=bool)
+        reader = self.searcher().reader()
+        field = self._ix.schema[phrase.fieldname]
+        words = [field.to_bytes(w) for w in phrase.words]
+        if not words or any((phrase.fieldname, w) not in reader for w in words):
+            return found
+        matchers = [reader.postings(phrase.fieldname, w) for w in words]
+        for i, docnum in enumerate(docnums.tolist()):  # ascending: each matcher only moves forward
+            starts: set[int] = set()
+            for offset, m in enumerate(matchers):
+                if m.is_active() and m.id() < docnum:
+                    m.skip_to(docnum)
+                if not m.is_active() or m.id() != docnum:
+                    starts = set()
+                    break
+                shifted = (p - offset for p in m.value_as("positions"))
+                starts = set(shifted) if offset == 0 else starts.intersection(shifted)
+                if not starts:  # the later words' positions need not be read
+                    break
+            found[i] = bool(starts)
+        return found
 
     def _impact_matches(self, q: query.Query) -> tuple[np.ndarray, np.ndarray] | None:
         """Every document's score and the live matches (ascending docnums) from the impacts; None for a query

@@ -39,8 +39,9 @@ class LiveIndex:
             try:
                 version = layout.current_version(self.index_dir)
                 if self._engine is None or self._engine.version_dir != version:
-                    self._engine = Engine(version, embedder=self._embedder or
-                                          (self._engine.embedder if self._engine else None))
+                    # The next version keeps the loaded models (Engine checks they are the version's).
+                    shared = self._engine.loaded_models() if self._engine else {}
+                    self._engine = Engine(version, **({"embedder": self._embedder} | shared))
             except Exception:
                 if self._engine is None:
                     raise

@@ -11,6 +11,20 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 PRESS_RELEASES = SHARED_DATA / "press-releases" / "press_releases.jsonl.gz"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def query_encoder_cache(tmp_path_factory):
+    """A fresh cache for the ONNX query encoder, so every session exercises the export (child processes inherit it)."""
+    import os
+
+    old = os.environ.get("ANNOUNCEMENTS_CACHE")
+    os.environ["ANNOUNCEMENTS_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ["ANNOUNCEMENTS_CACHE"])
+    if old is None:
+        os.environ.pop("ANNOUNCEMENTS_CACHE", None)
+    else:
+        os.environ["ANNOUNCEMENTS_CACHE"] = old
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data: the real press releases and SciFact (read in place, never copied)."""

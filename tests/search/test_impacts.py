@@ -69,3 +69,38 @@ def test_containment_checks_match_whoosh_with_or_without_impacts(retriever, text
     assert retriever.matching_docnums(q) == expected
     if text in ('"bitcoin"', '"Haier"'):
         assert retriever.impacts.score(q) is not None and expected  # the fast path, and it found something
+
+
+def title_phrases(retriever, count: int) -> list[str]:
+    """Two- to four-word runs of real titles (common words among them), plus phrases with stop words and repeats."""
+    import itertools
+
+    titles = [retriever.stored(d)["title"] for d in range(0, len(retriever.ids_by_docnum), 7)]
+    runs = []
+    for title in titles:
+        words = title.replace('"', " ").split()
+        for size, start in itertools.product((2, 3, 4), (0, 2)):
+            if len(words) >= start + size:
+                runs.append(" ".join(words[start:start + size]))
+    return runs[:count] + ["Bank of America", "of the", "first quarter 2024 results", "New New", "smart home",
+                           "zzzzqqq port", "chief executive officer"]
+
+
+def test_phrase_candidates_and_checks_give_exactly_what_whoosh_matches(retriever):
+    """Exact terms check word positions for a few releases only: the sure matches plus the maybes that `contains`
+    confirms must be Whoosh's own phrase matches, for every phrase, and the maybes must hold every real match."""
+    import numpy as np
+
+    checked_maybes = 0
+    for phrase in title_phrases(retriever, 120):
+        q = retriever.parse('"' + phrase + '"')
+        expected = sorted(d for d in retriever.searcher().docs_for_query(q) if retriever._live[d])
+        sure, maybe = retriever.phrase_candidates(q)
+        assert not set(sure.tolist()) & set(maybe.tolist()), phrase
+        confirmed = maybe[retriever.contains(q, maybe)]
+        assert sorted(set(sure.tolist()) | set(confirmed.tolist())) == expected, phrase
+        # One at a time (the order the engine asks in is not the index order) gives the same answers.
+        assert [bool(retriever.contains(q, np.array([d]))[0]) for d in maybe[:20]] == \
+            [d in set(expected) for d in maybe[:20].tolist()], phrase
+        checked_maybes += len(maybe) - len(confirmed)
+    assert checked_maybes > 0  # some releases had every word but not the phrase: the check did real work
