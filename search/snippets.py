@@ -20,6 +20,7 @@ SURROUND = 60  # context characters on each side of a fragment
 MAX_FRAGMENTS = 3
 # Whoosh's default tokenizer pattern (\w+(\.?\w+)*) with a non-capturing group, so that findall returns whole words.
 _WORD = re.compile(default_pattern.pattern.replace("(", "(?:"), default_pattern.flags)
+_CHAR = _WORD.pattern[: _WORD.pattern.index("+")]  # one token character: [\w\*] in Whoosh-Reloaded
 _WORD_CACHE = 200_000
 
 
@@ -34,13 +35,13 @@ def _analysed(signature: str, word: str) -> tuple[str, ...]:
 
 
 def _is_word_char(c: str) -> bool:
-    """The regex \\w of a str pattern: alphanumeric (str.isalnum) or the underscore."""
-    return c.isalnum() or c == "_"
+    """A token character of the tokenizer's pattern: \\w (alphanumeric by str.isalnum, or the underscore) or *."""
+    return c.isalnum() or c in "_*"
 
 
 def _whole_token(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is a whole token of the tokenizer's pattern (\\w+(\\.?\\w+)*): not preceded by a
-    word character or "word.", not followed by a word character or ".word"."""
+    """Whether text[start:end] is a whole token of the tokenizer's pattern ([\\w*]+(\\.?[\\w*]+)*): not preceded by
+    a token character or "x.", not followed by a token character or ".x"."""
     if start and (_is_word_char(text[start - 1])
                   or (start > 1 and text[start - 1] == "." and _is_word_char(text[start - 2]))):
         return False
@@ -87,16 +88,39 @@ def _word_boundary(text: str, index: int, forward: bool) -> int:
     return 0 if found < 0 else found + 1
 
 
+def _signature(analyzer: Analyzer) -> str:
+    """The analyzer's cache key (its repr, ~1 ms to build: made once per analyzer object)."""
+    known = _SIGNATURES.get(id(analyzer))
+    if known is None or known[0] is not analyzer:
+        known = (analyzer, repr(analyzer))  # the analyzer is kept, so its id is never reused for another
+        _SIGNATURES[id(analyzer)] = known
+        _ANALYZERS.setdefault(known[1], analyzer)
+    return known[1]
+
+
+_SIGNATURES: dict[int, tuple[Analyzer, str]] = {}
+
+
+@functools.lru_cache(maxsize=256)
+def _candidate_tokens(first_letters: frozenset[str]) -> re.Pattern[str]:
+    """Whole tokens (as _WORD finds them) that start with one of these letters in either case, or with any
+    non-ASCII character (whose lowercase form may differ in length: left to the exact check)."""
+    letters = "".join(sorted({c for ch in first_letters for c in (ch, ch.upper(), ch.lower()) if c.isascii()}))
+    start = f"[{re.escape(letters)}]|[^\\x00-\\x7f]" if letters else "[^\\x00-\\x7f]"
+    # The lookahead first: the lookbehinds then run only where a candidate letter stands.
+    return re.compile(rf"(?={start})(?<!{_CHAR})(?<!{_CHAR}\.){_WORD.pattern}", _WORD.flags)
+
+
 def match_spans(body: str, terms: frozenset[str], analyzer: Analyzer) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word of `body` that the analyzer turns into one of `terms`, in order."""
-    signature = repr(analyzer)
-    _ANALYZERS.setdefault(signature, analyzer)
+    signature = _signature(analyzer)
     # Analyse each distinct word once (cached across bodies); then find their whole-token occurrences.
     # The index's analyzers lowercase, drop stop words and strip suffixes (Porter): a word becomes a term only if
-    # its lowercase form starts with the term's first two letters, so most words are never looked up.
+    # its lowercase form starts with the term's first two letters, so most words are never looked up, and the
+    # regex that lists the words only returns those that start with a term's first letter.
     heads = {t[:2] for t in terms}
     forms: dict[str, str] = {}
-    for word in set(_WORD.findall(body)):
+    for word in set(_candidate_tokens(frozenset(t[:1] for t in terms)).findall(body)):
         lower = word.lower()
         if lower[:2] not in heads and lower[:1] not in heads:
             continue
