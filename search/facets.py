@@ -88,13 +88,16 @@ class FacetCounter:
                 chosen[f.type].add(self._column[info.key])
         needle = request.facet_q.casefold()
         facets: dict[str, list[FacetValue]] = {}
+        # One pass over the ~100,000 columns for the named ones, then split by type (not one pass per type).
+        named = np.flatnonzero(counts)
+        named_types = self.types[named]
         for t_index, type_ in enumerate(ENTITY_TYPES):
-            cols = np.flatnonzero((self.types == t_index) & (counts > 0))
-            facets[type_] = self._top(cols, counts, chosen[type_], request.facet_size, needle)
-        issuer_counts = np.bincount(self.issuer[ordinals][self.issuer[ordinals] >= 0], minlength=len(self.keys))
+            facets[type_] = self._top(named[named_types == t_index], counts, chosen[type_], request.facet_size, needle)
+        issuers = self.issuer[ordinals]
+        issuers = issuers[issuers >= 0]
+        issuer_counts = np.bincount(issuers, minlength=len(self.keys))
         selected_issuers = {self._column[i.key] for i in (catalog.lookup("org", n) for n in request.issuers) if i}
-        facets["issuer"] = self._top(np.flatnonzero(issuer_counts), issuer_counts, selected_issuers,
-                                     request.facet_size, needle)
+        facets["issuer"] = self._top(np.unique(issuers), issuer_counts, selected_issuers, request.facet_size, needle)
         category_counts = np.bincount(self.category[ordinals], minlength=len(CATEGORIES))
         facets["category"] = [FacetValue(c, int(category_counts[i]), c in request.categories)
                               for i, c in enumerate(CATEGORIES) if category_counts[i] or c in request.categories]
@@ -116,13 +119,13 @@ class FacetCounter:
         """Releases per month of the match set, oldest first: a histogram, so every month with a release is listed."""
         months = self.month[ordinals]
         counts = np.bincount(months[months >= 0], minlength=len(self.months))
-        out = []
-        for i, month in enumerate(self.months):
-            first, last = month_range(month)
-            selected = request.date_from == first and request.date_to == last
-            if counts[i] or selected:
-                out.append(FacetValue(month, int(counts[i]), selected))
-        return out
+        # The selected month, if the date filter is exactly one month (computed once, not per month listed).
+        chosen = None
+        if request.date_from is not None and request.date_from.day == 1:
+            month = request.date_from.strftime("%Y-%m")
+            chosen = month if month_range(month)[1] == request.date_to else None
+        return [FacetValue(month, int(counts[i]), month == chosen) for i, month in enumerate(self.months)
+                if counts[i] or month == chosen]
 
     def cooccurring(self, ordinals: np.ndarray, exclude: str, limit: int) -> list[tuple[str, str, int]]:
         """(name, type, releases) of the entities named most often in these releases, `exclude` left out."""
