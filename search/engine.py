@@ -208,8 +208,9 @@ class Engine:
         similarity: np.ndarray | None = None  # every release's similarity to the query (one pass over the vectors)
         if request.q and request.mode in ("semantic", "hybrid"):
             vector = self._query_vector(request.q)
-            similarity = self.semantic.release_similarities(vector)
-            found = self.semantic.search(vector, SEMANTIC_DEPTH, allowed, similarity)
+            passage_sims = self.semantic.passage_similarities(vector)
+            similarity = self.semantic.release_similarities(vector, passage_sims)
+            found = self.semantic.search(vector, SEMANTIC_DEPTH, allowed, similarity, passage_sims)
             semantic_run = (np.array([h.ordinal for h in found], dtype=np.int64),
                             np.array([h.similarity for h in found], dtype=np.float64),
                             np.array([h.passage for h in found], dtype=np.int64))

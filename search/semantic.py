@@ -34,21 +34,29 @@ class SemanticRetriever:
         self._has_passages = np.diff(self._first) > 0
         self._matrix = _vectors_in_place(ix)
 
-    def release_similarities(self, vector: np.ndarray) -> np.ndarray:
-        """Every release's best-passage similarity to `vector` (-inf for a release without passages)."""
+    def passage_similarities(self, vector: np.ndarray) -> np.ndarray:
+        """Every passage's similarity to `vector`: one matrix-vector product (the semantic side's main cost)."""
+        if not len(self._matrix):
+            return np.zeros(0, dtype=np.float32)
+        return self._matrix @ vector.astype(np.float32)
+
+    def release_similarities(self, vector: np.ndarray, passage_sims: np.ndarray | None = None) -> np.ndarray:
+        """Every release's best-passage similarity to `vector` (-inf for a release without passages).
+        `passage_sims`: passage_similarities(vector), if already computed."""
         scores = np.full(len(self.passages.release_ids), -np.inf, dtype=np.float32)
         if not len(self._matrix):
             return scores
-        sims = self._matrix @ vector.astype(np.float32)
+        sims = self.passage_similarities(vector) if passage_sims is None else passage_sims
         starts = self._first[:-1][self._has_passages]
         scores[self._has_passages] = np.maximum.reduceat(sims, starts)
         return scores
 
     def search(self, vector: np.ndarray, depth: int, allowed: np.ndarray | None = None,
-               scores: np.ndarray | None = None) -> list[SemanticHit]:
+               scores: np.ndarray | None = None, passage_sims: np.ndarray | None = None) -> list[SemanticHit]:
         """The `depth` best releases by best-passage similarity (ties: lower ordinal first); `allowed` (release
-        ordinals) restricts the search. `scores`: release_similarities(vector), if already computed."""
-        scores = self.release_similarities(vector) if scores is None else scores
+        ordinals) restricts the search. `scores` and `passage_sims`: release_similarities(vector) and
+        passage_similarities(vector), if already computed."""
+        scores = self.release_similarities(vector, passage_sims) if scores is None else scores
         candidates = np.flatnonzero(self._has_passages) if allowed is None else \
             np.asarray(allowed, dtype=np.int64)[self._has_passages[allowed]]
         if depth <= 0 or not len(candidates):
@@ -58,11 +66,12 @@ class SemanticRetriever:
             cut = scores[candidates[kth]].min()
             candidates = candidates[scores[candidates] >= cut]  # everything tied with the last one, for stable ties
         top = candidates[np.lexsort((candidates, -scores[candidates]))][:depth]
-        return [SemanticHit(int(o), float(scores[o]), self._best_passage(o, vector)) for o in top]
+        return [SemanticHit(int(o), float(scores[o]), self._best_passage(o, vector, passage_sims)) for o in top]
 
-    def _best_passage(self, ordinal: int, vector: np.ndarray) -> int:
+    def _best_passage(self, ordinal: int, vector: np.ndarray, passage_sims: np.ndarray | None = None) -> int:
         start, end = int(self._first[ordinal]), int(self._first[ordinal + 1])
-        return start + int(np.argmax(self._matrix[start:end] @ vector.astype(np.float32)))
+        sims = passage_sims[start:end] if passage_sims is not None else self._matrix[start:end] @ vector.astype(np.float32)
+        return start + int(np.argmax(sims))
 
     def similarities(self, vector: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
         """Each given release's best-passage similarity to `vector` (exact, whatever its rank)."""
