@@ -1,9 +1,9 @@
 """Issue 6's benchmark in one run: build an index (stage timings), then time 200 realistic queries per mode through the
-JSON API of a warm app (facets and snippets included) in a fresh process (so its RSS is a server's), and the same
-queries through tantivy as the keyword reference. Prints numbers; passes or fails nothing.
+JSON API of a warm app (facets and snippets included) in a fresh process that reads no corpus (so its RSS is a
+server's), and the same queries through tantivy as the keyword reference. Prints numbers; passes or fails nothing.
 
     .venv/bin/pip install tantivy                                   # only for this benchmark
-    .venv/bin/python bench/bench_speed.py --index /work/index-full  # whole corpus (~15 min build), then queries
+    .venv/bin/python bench/bench_speed.py --index /work/index-full  # whole corpus (~57 min build on 2 cores), then queries
     .venv/bin/python bench/bench_speed.py --index /work/index-full --reuse   # queries only, on the existing index
     .venv/bin/python bench/bench_speed.py --n 2000 --index /tmp/idx2000      # the first 2,000 releases
 """
@@ -89,9 +89,9 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def serve_queries(index: Path, corpus: Path, n: int | None, count: int) -> None:
-    """Runs in a fresh process: open the app as `announcements serve` does, warm it, time every query."""
-    from indexer import layout
+def serve_queries(index: Path, queries: list[str], results_path: Path) -> None:
+    """Runs in a fresh process that reads no corpus (so its RSS is a server's): open the app as `announcements
+    serve` does, warm it, time every query; the times go to `results_path` for the tantivy ratio."""
     from indexer.embeddings import use_one_thread_per_query
     from web.app import create_app
 
@@ -102,9 +102,6 @@ def serve_queries(index: Path, corpus: Path, n: int | None, count: int) -> None:
     assert client.get("/api/search?q=warm").status_code == 200
     print(f"\nOpened the index and answered a first query in {time.perf_counter() - started:.1f} s; "
           f"RSS {rss_mb():.0f} MB")
-    version = layout.current_version(index)
-    releases = read_releases(corpus, n)
-    queries = realistic_queries(releases, version / layout.CATALOG, count)
     for q in queries[:20]:  # warm: the model, caches, the first touch of every column
         client.get("/api/search?" + urllib.parse.urlencode({"q": q}))
     print(f"\nQuery latency over {len(queries)} realistic queries, GET /api/search (10 hits, facets, snippets), "
@@ -121,8 +118,9 @@ def serve_queries(index: Path, corpus: Path, n: int | None, count: int) -> None:
         results[mode] = times
         print(f"  {mode:9s} p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 0.95):7.1f} ms   "
               f"max {max(times):7.1f} ms")
-    print(f"\nServer RSS after the queries: {rss_mb():.0f} MB (peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
-    tantivy_reference(releases, queries, results)
+    print(f"\nServer RSS after the queries: {rss_mb():.0f} MB "
+          f"(peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    results_path.write_text(json.dumps(results), encoding="utf-8")
 
 
 def tantivy_reference(releases: list[dict], queries: list[str], results: dict[str, list[float]]) -> None:
@@ -169,15 +167,25 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="time queries on the existing index, build nothing")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--serve-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--queries-file", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--results-file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve_only:
-        serve_queries(args.index, args.corpus, args.n, args.queries)
+        serve_queries(args.index, json.loads(args.queries_file.read_text(encoding="utf-8")), args.results_file)
         return
     if not args.reuse:
         build(args)
-    command = [sys.executable, __file__, "--serve-only", "--index", str(args.index), "--corpus", str(args.corpus),
-               "--queries", str(args.queries)] + (["--n", str(args.n)] if args.n is not None else [])
-    subprocess.run(command, check=True)
+    from indexer import layout
+
+    releases = read_releases(args.corpus, args.n)
+    queries = realistic_queries(releases, layout.current_version(args.index) / layout.CATALOG, args.queries)
+    with tempfile.TemporaryDirectory() as tmp:
+        queries_file, results_file = Path(tmp, "queries.json"), Path(tmp, "results.json")
+        queries_file.write_text(json.dumps(queries), encoding="utf-8")
+        subprocess.run([sys.executable, __file__, "--serve-only", "--index", str(args.index),
+                        "--queries-file", str(queries_file), "--results-file", str(results_file)], check=True)
+        results = json.loads(results_file.read_text(encoding="utf-8"))
+    tantivy_reference(releases, queries, results)
 
 
 if __name__ == "__main__":
