@@ -14,6 +14,8 @@ an actor ("Qingdao Port signed ..."), which makes it the operating company, an o
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -40,6 +42,7 @@ _FACILITY_HEADS = frozenset("""
 _WORDS = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 18)  # called for every mention of the corpus, on few distinct keys
 def loose_key(key: str) -> str:
     """Letters and digits only: "co., ltd." and "co. ltd" are the same."""
     return " ".join(_WORDS.findall(key))
