@@ -141,4 +141,9 @@ def read_column(reader: IndexReader, field: str, *, translate: bool = True) -> l
 
 
 def open_keyword_index(directory: Path) -> index.Index:
-    return index.open_dir(str(directory))
+    """Open for reading without mmap: Whoosh-Reloaded copies every part of a memory-mapped segment into a BytesIO
+    per reader (~430 MB per searcher on the full corpus, and the server keeps a searcher per thread); read through a
+    file handle, a searcher costs a few MB and the OS page cache is shared."""
+    from whoosh.filedb.filestore import FileStorage
+
+    return FileStorage(str(directory), supports_mmap=False).open_index()
