@@ -21,7 +21,12 @@ FACET_TYPES = ENTITY_TYPES + ("issuer", "category", "month")
 
 def month_of(day_ordinal: int) -> str:
     """"YYYY-MM" of a proleptic day number (0 = undated → "")."""
-    return dt.date.fromordinal(day_ordinal).strftime("%Y-%m") if day_ordinal else ""
+    return month_key(dt.date.fromordinal(day_ordinal)) if day_ordinal else ""
+
+
+def month_key(day: dt.date) -> str:
+    """"YYYY-MM", the year zero-padded (strftime("%Y") gives "1" for year 1, which fromisoformat refuses)."""
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def month_range(month: str) -> tuple[dt.date, dt.date]:
@@ -122,7 +127,7 @@ class FacetCounter:
         # The selected month, if the date filter is exactly one month (computed once, not per month listed).
         chosen = None
         if request.date_from is not None and request.date_from.day == 1:
-            month = request.date_from.strftime("%Y-%m")
+            month = month_key(request.date_from)
             chosen = month if month_range(month)[1] == request.date_to else None
         return [FacetValue(month, int(counts[i]), month == chosen) for i, month in enumerate(self.months)
                 if counts[i] or month == chosen]
@@ -143,7 +148,7 @@ class FacetCounter:
         counts = np.bincount(months, minlength=len(self.months))
         first, last = dt.date.fromisoformat(self.months[months.min()] + "-01"), self.months[months.max()]
         out, index = [], {m: i for i, m in enumerate(self.months)}
-        while (key := first.strftime("%Y-%m")) <= last:
+        while (key := month_key(first)) <= last:
             out.append((key, int(counts[index[key]]) if key in index else 0))
             first = month_range(key)[1] + dt.timedelta(days=1)
         return out

@@ -77,6 +77,14 @@ def test_date_filter_excludes_undated_and_out_of_range(seed_engine):
     assert after.total == 0
 
 
+def test_a_month_filter_marks_its_month_and_an_ancient_one_is_no_error(seed_engine):
+    june = seed_engine.search(SearchRequest(q="agreement", date_from=dt.date(2023, 6, 1), date_to=dt.date(2023, 6, 30)))
+    assert [(v.value, v.count, v.selected) for v in june.facets["month"]] == [("2023-06", 1, True)]
+    # Year 1: "%Y" would spell it "1-01", which no month parser reads; the request must simply match nothing.
+    ancient = seed_engine.search(SearchRequest(q="agreement", date_from=dt.date(1, 1, 1), date_to=dt.date(1, 1, 31)))
+    assert ancient.total == 0 and ancient.facets["month"] == []
+
+
 def test_empty_query_browses_newest_first(seed_engine):
     result = seed_engine.search(SearchRequest())
     assert [h.id for h in result.hits] == [PORTS, CIMC]  # dated before undated
@@ -198,3 +206,30 @@ def test_explain_is_truthful_for_each_mode_and_fusion(seed_engine):
     assert rrf.score == pytest.approx(1.5 / (60 + k) + 0.5 / (60 + s))
     warned = seed_engine.search(SearchRequest(q="Hisense", mode="keyword", alpha=0.2))
     assert "'fusion' and 'alpha' apply to mode=hybrid only; they were ignored" in warned.warnings
+
+
+def test_concurrent_first_queries_load_the_query_encoder_once(seed_index, monkeypatch):
+    import threading
+    import time
+
+    import search.engine as engine_module
+    from search.engine import Engine
+
+    real, calls = engine_module.load_query_encoder, []
+
+    def slow_load(*args, **kwargs):  # the real loader, slowed so that the threads overlap
+        calls.append(args)
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "load_query_encoder", slow_load)
+    engine = Engine.open(seed_index)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(engine.search(SearchRequest(q="port", mode="semantic"))))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(results) == 4
+    assert len({tuple(h.id for h in r.hits) for r in results}) == 1
