@@ -129,15 +129,20 @@ class OnnxQueryEncoder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        # Feed only the inputs the graph declares (an exporter may drop one the model ignores).
+        self._inputs = [i.name for i in self._session.get_inputs()]
+        if not set(self._inputs) <= set(_INPUTS):
+            raise ValueError(f"unexpected ONNX inputs {self._inputs}")
         self._tokenizer = Tokenizer.from_file(str(shape.model_dir / "tokenizer.json"))
         # As sentence-transformers calls the tokenizer: its own length limit, no padding for a single text.
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(shape.max_seq_length)
+        self.encode_query("warm up")  # fails here, where the caller can fall back, rather than on the first query
 
     def encode_query(self, text: str) -> np.ndarray:
         encoding = self._tokenizer.encode(text.strip())
-        feed = {name: np.array([values], dtype=np.int64) for name, values in
-                zip(_INPUTS, (encoding.ids, encoding.attention_mask, encoding.type_ids))}
+        columns = dict(zip(_INPUTS, (encoding.ids, encoding.attention_mask, encoding.type_ids)))
+        feed = {name: np.array([columns[name]], dtype=np.int64) for name in self._inputs}
         tokens = self._session.run(None, feed)[0][0]
         vector = tokens.mean(axis=0, dtype=np.float64)  # mean pooling (one text: every token counts)
         return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
@@ -190,9 +195,12 @@ def load_query_encoder(name: str, embedder: Embedder | None = None) -> QueryEnco
         shape = model_shape(name)
         if shape is None:
             raise ValueError("the model is not a local Transformer + mean pooling folder")
+        cached = onnx_path(shape).is_file()
         try:
             return OnnxQueryEncoder(name, shape, ensure_onnx(name, embedder))  # type: ignore[arg-type]
         except Exception:
+            if not cached:
+                raise  # a fresh export failed: exporting again would fail the same way
             # A damaged cached file (a killed copy, a full disk): export once more.
             onnx_path(shape).unlink(missing_ok=True)
             return OnnxQueryEncoder(name, shape, ensure_onnx(name, embedder))  # type: ignore[arg-type]

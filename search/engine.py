@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterable
@@ -123,6 +124,7 @@ class Engine:
                 )
         self._embedder = embedder  # a loaded model to share (tests, evaluate); the server passes none
         self._query_encoder = query_encoder
+        self._loading = threading.Lock()
         self.catalog = Catalog.load(version_dir / layout.CATALOG)
         self.keyword = KeywordRetriever(open_keyword_index(version_dir / layout.KEYWORD_DIR),
                                         impacts_path=version_dir / layout.IMPACTS)
@@ -152,9 +154,12 @@ class Engine:
 
     @property
     def query_encoder(self) -> QueryEncoder:
-        """Loaded on the first semantic query: ONNX Runtime where possible (indexer.query_encoder), else torch."""
+        """Loaded on the first semantic query: ONNX Runtime where possible (indexer.query_encoder), else torch.
+        Once: concurrent first queries would each load a model (or start an export)."""
         if self._query_encoder is None:
-            self._query_encoder = load_query_encoder(self.manifest["embedding_model"], self._embedder)
+            with self._loading:
+                if self._query_encoder is None:
+                    self._query_encoder = load_query_encoder(self.manifest["embedding_model"], self._embedder)
         return self._query_encoder
 
     def loaded_models(self) -> dict[str, Any]:

@@ -52,7 +52,9 @@ def test_match_spans_are_exactly_the_tokens_whoosh_matches():
 
     terms = frozenset({"port", "agreement", "cimc", "railway", "lao", "us", "u.s"})
     for path in sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")):
-        body = path.read_text(encoding="utf-8") + " U.S. port.com e-port ports. Port's CIMC-Laos"
+        # The tokenizer's pattern counts "*" as a word character: "ports*" and "*port" are tokens that are not "port"
+        # (footnote marks in releases), so neither may be marked.
+        body = path.read_text(encoding="utf-8") + " U.S. port.com e-port ports. Port's CIMC-Laos ports* *port"
         expected = []
         for token in RegexTokenizer()(body, chars=True):
             start, end = token.startchar, token.endchar
