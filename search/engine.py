@@ -279,7 +279,9 @@ class Engine:
         are checked by tier_order, for the releases that can reach the page)."""
         terms = [self._phrase_term("phrase", p, p) for p in quoted_phrases(q)]
         for typed, info in query_entities(q, self.catalog):
-            tagged = self._ordinals(self.keyword.filter_docnums([list(info.aliases)], None, None))
+            # Releases tagged with the entity: its column of the facet matrix (the same set the keyword index's
+            # entity filter gives for the entity's aliases, without a Whoosh query).
+            tagged = self.facet_counter.releases_with(info.key)
             terms.append(self._phrase_term("entity", info.name, typed, tagged))
         return terms
 

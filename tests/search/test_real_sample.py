@@ -68,3 +68,20 @@ def test_a_company_named_in_the_query_puts_its_releases_first(sample_engine):
     assert len(group) >= 2
     assert {h.id for h in result.hits[: len(group)]} == set(group)
     assert all("Partners Group" not in h.entities["org"] for h in result.hits[len(group):])
+
+
+def test_an_entitys_tagged_releases_are_the_keyword_index_entity_filter(sample_engine):
+    """Exact entity tiers read an entity's releases from the facet matrix; the keyword index's entity filter (what
+    `entity=` uses) must give the same releases for every entity of the catalog."""
+    import numpy as np
+
+    checked = 0
+    for key, info in sample_engine.catalog.entities.items():
+        tagged = sample_engine.facet_counter.releases_with(key)
+        filtered = sorted(sample_engine.ordinal_of[sample_engine.keyword.ids_by_docnum[d]]
+                          for d in sample_engine.keyword.filter_docnums([list(info.aliases)], None, None))
+        assert tagged.tolist() == filtered, info.name
+        checked += len(filtered) > 1
+    assert checked > 50
+    assert sample_engine.facet_counter.releases_with("no such entity").tolist() == []
+    assert isinstance(sample_engine.facet_counter.releases_with(key), np.ndarray)
