@@ -6,7 +6,7 @@ import functools
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -276,7 +276,7 @@ class Engine:
 
     def _exact_terms(self, q: str) -> list[ExactTerm]:
         """Quoted phrases and catalog entities in the query, each with the releases that contain it or may (those
-        are checked by tier_order, for the releases that can reach the page)."""
+        are checked by tier_positions, for the releases that can reach the page)."""
         terms = [self._phrase_term("phrase", p, p) for p in quoted_phrases(q)]
         for typed, info in query_entities(q, self.catalog):
             # Releases tagged with the entity: its column of the facet matrix (the same set the keyword index's
@@ -300,10 +300,8 @@ class Engine:
 
         return ExactTerm(kind, text, sure, self._ordinals(maybe), check)
 
-    def _ordinals(self, docnums: Iterable[int] | np.ndarray) -> np.ndarray:
+    def _ordinals(self, docnums: np.ndarray) -> np.ndarray:
         """Sorted release ordinals of these (live) documents."""
-        if not isinstance(docnums, np.ndarray):
-            docnums = np.fromiter(docnums, dtype=np.int64)
         return ordinal_array(self._ordinal_by_docnum[docnums.astype(np.int64, copy=False)])
 
     def _hit(self, ordinal: int, score: float, kq: wq.Query | None, keyword_rank: dict, semantic_rank: dict) -> Hit:

@@ -32,7 +32,7 @@ class ExactTerm:
     Whether a release contains a phrase of common words ("Sales & Marketing") takes word positions, ~20 µs per
     release in Whoosh, and thousands of releases hold all the words. Only the releases that can reach the page need
     the answer, so a term may start with `maybe` (releases that have all its words) and a `check` that settles a
-    few of them; `tier_order` asks for what it needs.
+    few of them; `tier_positions` asks for what it needs.
     """
 
     def __init__(self, kind: str, text: str, matches: Iterable[int] | np.ndarray, maybe: Iterable[int] | np.ndarray = (),

@@ -160,8 +160,9 @@ class KeywordRetriever:
     def _phrase_at(self, phrase: query.Phrase, docnums: np.ndarray) -> np.ndarray:
         """Whoosh's Phrase semantics (SpanNear2, slop 1, in order): word i at position p + i for some p."""
         found = np.zeros(len(docnums), dtype=bool)
-        reader = self.searcher().reader()
-        field = self._ix.schema[phrase.fieldname]
+        searcher = self.searcher()
+        reader = searcher.reader()
+        field = searcher.schema[phrase.fieldname]  # the index's `schema` property re-reads its TOC file
         words = [field.to_bytes(w) for w in phrase.words]
         if not words or any((phrase.fieldname, w) not in reader for w in words):
             return found

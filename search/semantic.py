@@ -73,11 +73,6 @@ class SemanticRetriever:
         sims = passage_sims[start:end] if passage_sims is not None else self._matrix[start:end] @ vector.astype(np.float32)
         return start + int(np.argmax(sims))
 
-    def similarities(self, vector: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
-        """Each given release's best-passage similarity to `vector` (exact, whatever its rank)."""
-        ordinals = np.asarray(ordinals, dtype=np.int64)
-        return self.release_similarities(vector)[ordinals]
-
 
 def _vectors_in_place(ix: faiss.Index) -> np.ndarray:
     """The (ntotal, d) float32 vectors of a flat index as a view of its own storage; a copy for other index types."""
