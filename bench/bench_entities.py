@@ -26,10 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.canonical import _LEGAL, loose_key  # noqa: E402
-from indexer.catalog import build_catalog  # noqa: E402
-from indexer.categories import classify  # noqa: E402
-from indexer.entities import ENTITY_TYPES, Mention, entity_key, load_nlp, normalise_name, release_text  # noqa: E402
+from indexer.ingest.canonical import _LEGAL, loose_key  # noqa: E402
+from indexer.ingest.canonical import build_catalog
+from indexer.ingest.categories import classify  # noqa: E402
+from indexer.ingest.entities import load_nlp, normalise_name, release_text  # noqa: E402
+from indexer.store.records import ENTITY_TYPES, Mention, entity_key
 
 DATA = ROOT.parent / "shared" / "data" / "press-releases" / "press_releases.jsonl.gz"
 BASELINE_COMMIT = "2e77502"
@@ -67,7 +68,7 @@ def extract(releases: list[dict], cache: Path) -> tuple[list[list[Mention]], lis
         retyped = [[m for m in ms if m.name and m.label != "category"] + [Mention(classify(r["title"]), "category")]
                    for ms, r in zip(renormalised, releases)]
         return retyped, old_all
-    from indexer.entities import _doc_mentions
+    from indexer.ingest.entities import _doc_mentions
 
     old = _baseline_module()
     nlp = load_nlp()

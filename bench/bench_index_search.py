@@ -13,8 +13,8 @@ import statistics
 import time
 from pathlib import Path
 
-from indexer.build import build_index
-from indexer.embeddings import use_one_thread_per_query
+from indexer.ingest.build import build_index
+from indexer.models.embeddings import use_one_thread_per_query
 from search.engine import Engine
 from search.hits import MODES, SearchRequest
 

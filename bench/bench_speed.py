@@ -62,7 +62,7 @@ def realistic_queries(releases: list[dict], catalog_path: Path, count: int) -> l
 
 
 def build(args: argparse.Namespace) -> None:
-    from indexer.build import BACKGROUND_STAGES, build_index
+    from indexer.ingest.build import BACKGROUND_STAGES, build_index
 
     sample = args.corpus
     if args.n is not None:
@@ -92,7 +92,7 @@ def rss_mb() -> float:
 def serve_queries(index: Path, queries: list[str], results_path: Path) -> None:
     """Runs in a fresh process that reads no corpus (so its RSS is a server's): open the app as `announcements
     serve` does, warm it, time every query; the times go to `results_path` for the tantivy ratio."""
-    from indexer.embeddings import use_one_thread_per_query
+    from indexer.models.embeddings import use_one_thread_per_query
     from web.app import create_app
 
     use_one_thread_per_query()  # as `announcements serve` does
@@ -175,7 +175,7 @@ def main() -> None:
         return
     if not args.reuse:
         build(args)
-    from indexer import layout
+    from indexer.store import layout
 
     releases = read_releases(args.corpus, args.n)
     queries = realistic_queries(releases, layout.current_version(args.index) / layout.CATALOG, args.queries)

@@ -15,11 +15,11 @@ import shutil
 import time
 from pathlib import Path
 
-from indexer import layout
-from indexer.build import build_index
-from indexer.embeddings import load_embedder
-from indexer.entities import load_nlp
-from indexer.update import update_index
+from indexer.store import layout
+from indexer.ingest.build import build_index
+from indexer.models.embeddings import load_embedder
+from indexer.ingest.entities import load_nlp
+from indexer.ingest.update import update_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "press-releases" / "press_releases.jsonl.gz"

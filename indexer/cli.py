@@ -5,16 +5,12 @@ from pathlib import Path
 
 import click
 
-from indexer.embeddings import DEFAULT_EMBEDDING_MODEL
-from indexer.entities import DEFAULT_NER_MODEL
-from indexer.layout import IndexBusy, IndexNotFound, current_version, resolve_index_dir
+from indexer.models.embeddings import DEFAULT_EMBEDDING_MODEL
+from indexer.ingest.entities import DEFAULT_NER_MODEL
+from indexer.store.layout import IndexBusy, IndexNotFound, current_version, index_option, resolve_index_dir
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
-index_option = click.option(
-    "--index", "index_dir", type=click.Path(file_okay=False), default=None,
-    help="Index directory (default: $ANNOUNCEMENTS_INDEX, else ./index).",
-)
 
 
 @click.command("index")
@@ -34,8 +30,8 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
     On an existing index this adds the releases (a known id replaces that release, an unchanged one is skipped)
     without re-embedding the others; --rebuild builds from scratch.
     """
-    from indexer.build import BuildError, build_index
-    from indexer.update import update_index
+    from indexer.ingest.build import BuildError, build_index
+    from indexer.ingest.update import update_index
 
     targets = list(paths) or [str(SEEDS)]
     where = resolve_index_dir(index_dir)
@@ -59,8 +55,8 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
 @index_option
 def delete_command(ids: tuple[str, ...], index_dir: str | None) -> None:
     """Remove releases by id (all or nothing: an unknown id changes nothing)."""
-    from indexer.build import BuildError
-    from indexer.update import delete_releases
+    from indexer.ingest.build import BuildError
+    from indexer.ingest.update import delete_releases
 
     try:
         summary = delete_releases(list(ids), resolve_index_dir(index_dir))
@@ -73,7 +69,7 @@ def delete_command(ids: tuple[str, ...], index_dir: str | None) -> None:
 @index_option
 def check_command(index_dir: str | None) -> None:
     """Verify the live index: ids, counts, model, dimensions and passage ranges agree; exit 1 on any mismatch."""
-    from indexer.check import check_index
+    from indexer.store.check import check_index
 
     try:
         version, problems = check_index(resolve_index_dir(index_dir))

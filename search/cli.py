@@ -5,8 +5,7 @@ import json
 
 import click
 
-from indexer.cli import index_option
-from indexer.layout import IndexNotFound, resolve_index_dir
+from indexer.store.layout import IndexNotFound, index_option, resolve_index_dir
 from search.hits import MODES, SORTS, SearchResult
 from search.request import RequestError, parse_request
 
@@ -54,35 +53,6 @@ def search_command(query: tuple[str, ...], index_dir: str | None, mode: str, lim
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_table(result)
-
-
-@click.command("evaluate")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--split", default="test", show_default=True, help="Which qrels/<split>.tsv to score.")
-@click.option("--modes", default="keyword,semantic,hybrid", show_default=True,
-              help="Comma-separated: keyword, semantic, hybrid, or hybrid-rrf / hybrid-convex / hybrid-alpha0.3 / "
-                   "hybrid-exact0 (options combine: hybrid-convex-alpha0.5).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Also write the scores here.")
-@click.option("--index", "cache_dir", type=click.Path(file_okay=False), default=None,
-              help="Keep the corpus index here and reuse it while the corpus is unchanged (default: a temp dir).")
-@click.option("--quiet", is_flag=True, help="No progress bars.")
-def evaluate_command(directory: str, split: str, modes: str, json_path: str | None, cache_dir: str | None,
-                     quiet: bool) -> None:
-    """nDCG@10, Recall@100 and MRR@10 per mode on a BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/)."""
-    from search.evaluate import EvaluationError, evaluate, format_table
-
-    names = [m.strip() for m in modes.split(",") if m.strip()]
-    if not names:
-        raise click.BadParameter("name at least one mode", param_hint="--modes")
-    try:
-        report = evaluate(directory, split=split, modes=names, cache_dir=cache_dir, progress=not quiet)
-    except (EvaluationError, RequestError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(format_table(report))
-    if json_path:
-        with open(json_path, "w", encoding="utf-8") as fh:
-            json.dump(report, fh, indent=2)
-            fh.write("\n")
 
 
 def main() -> None:

@@ -11,14 +11,14 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer import layout
-from indexer.catalog import Catalog
-from indexer.embeddings import Embedder
-from indexer.entities import entity_key
-from indexer.keyword_index import open_keyword_index
-from indexer.passages import passage_words
-from indexer.query_encoder import QueryEncoder, load_query_encoder
-from indexer.vector_index import PassageMap, read_vector_index
+from indexer.store import layout
+from indexer.store.catalog import Catalog
+from indexer.models.embeddings import Embedder
+from indexer.store.records import entity_key
+from indexer.store.keyword_index import open_keyword_index
+from indexer.store.vectors import passage_words
+from indexer.models.query_encoder import QueryEncoder, load_query_encoder
+from indexer.store.vectors import PassageMap, read_vector_index
 from search.facets import FacetCounter
 from search.exact import ExactTerm, ordinal_array, query_entities, quoted_phrases, terms_in, tier_positions
 from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination_arrays, min_max,
@@ -154,7 +154,7 @@ class Engine:
 
     @property
     def query_encoder(self) -> QueryEncoder:
-        """Loaded on the first semantic query: ONNX Runtime where possible (indexer.query_encoder), else torch.
+        """Loaded on the first semantic query: ONNX Runtime where possible (indexer.models.query_encoder), else torch.
         Once: concurrent first queries would each load a model (or start an export)."""
         if self._query_encoder is None:
             with self._loading:

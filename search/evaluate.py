@@ -1,35 +1,24 @@
-"""Relevance on a BEIR-format folder, measured through the product's own build and search paths.
+"""Relevance on a BEIR-format folder: its queries and judgments, runs through the product's own search, and scores.
 
-The corpus is converted to the product's JSONL release format, indexed with `indexer.build.build_index`, and every
-query goes through `Engine.search` with parameters parsed by `search.request.parse_request`, exactly as an API call.
-Metrics come from trec_eval (pytrec-eval-terrier).
+Every query goes through `Engine.search` with parameters parsed by `search.request.parse_request`, exactly as an
+API call. Metrics come from trec_eval (pytrec-eval-terrier). The corpus is indexed by `indexer.ingest.beir` and the two
+are put together by `web.evaluate` (the `announcements evaluate` command).
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
-import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
 import pytrec_eval
 
-from indexer import layout
-from indexer.build import build_index, rebuild_keyword_index
-from indexer.embeddings import DEFAULT_EMBEDDING_MODEL
-from indexer.entities import DEFAULT_NER_MODEL, NER_WORDS
-from indexer.keyword_index import SCHEMA_VERSION as KEYWORD_SCHEMA
-from indexer.passages import MAX_PASSAGES, PASSAGE_OVERLAP, PASSAGE_WORDS
 from search.engine import Engine
 from search.request import MAX_LIMIT, parse_request
 
 METRICS = ("ndcg@10", "recall@100", "mrr@10")
 DEPTH = MAX_LIMIT  # hits taken per query: Recall@100 needs 100, and the API gives at most MAX_LIMIT
-FINGERPRINT_FILE = "beir-corpus.json"  # side file in a cache dir: which corpus and settings its index was built from
 BASE_MODES = ("keyword", "semantic", "hybrid")
 # Suffixes of a hybrid mode name ("hybrid-convex-alpha0.3") and the request parameter each one sets.
 _MODE_OPTIONS: dict[str, Callable[[str], tuple[str, str] | None]] = {
@@ -47,6 +36,7 @@ class EvaluationError(ValueError):
 class BeirDataset:
     name: str
     corpus: Path
+    split: str
     queries: dict[str, str]  # only the queries judged in the split
     qrels: dict[str, dict[str, int]]
 
@@ -93,68 +83,7 @@ def load_beir(directory: str | Path, split: str = "test") -> BeirDataset:
     missing = sorted(set(qrels) - set(texts))
     if missing:
         raise EvaluationError(f"qrels/{split}.tsv judges queries missing from queries.jsonl: {', '.join(missing[:5])}")
-    return BeirDataset(directory.resolve().name, corpus, {q: texts[q] for q in qrels}, qrels)
-
-
-def corpus_fingerprint(corpus: Path, embedding_model: str, ner_model: str) -> str:
-    """What the vectors and catalog built from this corpus depend on: the corpus bytes and the build settings.
-
-    The keyword schema is recorded separately: a change there only needs the keyword index rewritten.
-    """
-    digest = hashlib.sha256()
-    with open(corpus, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    settings = [layout.FORMAT_VERSION, embedding_model, ner_model, PASSAGE_WORDS, PASSAGE_OVERLAP, MAX_PASSAGES,
-                NER_WORDS]
-    digest.update(json.dumps(settings).encode())
-    return digest.hexdigest()
-
-
-def write_releases(corpus: Path, target: Path) -> int:
-    """BEIR `{"_id","title","text"}` → the product's `{"id","title","body"}` JSONL; returns the count.
-
-    A document without a title gets its first words as the title (the product requires one).
-    """
-    count = 0
-    with open(target, "w", encoding="utf-8") as out:
-        for doc in _read_jsonl(corpus):
-            text = doc.get("text") or ""
-            title = (doc.get("title") or "").strip() or " ".join(text.split()[:12]) or str(doc["_id"])
-            out.write(json.dumps({"id": str(doc["_id"]), "title": title, "body": text}, ensure_ascii=False) + "\n")
-            count += 1
-    return count
-
-
-def cached_index(dataset: BeirDataset, cache_dir: Path, *, nlp=None, embedder=None, progress: bool = True) -> Path:
-    """An index of the dataset's corpus in `cache_dir`: reused when its fingerprint matches, else (re)built."""
-    model = embedder.name if embedder is not None else DEFAULT_EMBEDDING_MODEL
-    fingerprint = corpus_fingerprint(dataset.corpus, model, DEFAULT_NER_MODEL)
-    side = cache_dir / FINGERPRINT_FILE
-    reusable = False
-    try:
-        recorded = layout.read_json(side)
-        reusable = (recorded.get("fingerprint") == fingerprint
-                    and layout.current_version(cache_dir).name == recorded["version"])
-    except (FileNotFoundError, layout.IndexNotFound, KeyError, ValueError):
-        pass
-    if reusable and recorded.get("keyword_schema") == KEYWORD_SCHEMA:
-        return cache_dir
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="beir-releases-") as tmp:
-        releases = Path(tmp) / "releases.jsonl"
-        write_releases(dataset.corpus, releases)
-        if reusable:  # same corpus and models, older keyword schema: rewrite only the keyword index
-            version = rebuild_keyword_index([releases], cache_dir, progress=progress)
-        else:
-            summary = build_index([releases], cache_dir, nlp=nlp, embedder=embedder, progress=progress)
-            if summary.problems:
-                raise EvaluationError(f"{len(summary.problems)} corpus documents could not be indexed, e.g. "
-                                      f"{summary.problems[0].origin}: {summary.problems[0].reason}")
-            version = summary.version
-    layout.write_json(side, {"fingerprint": fingerprint, "keyword_schema": KEYWORD_SCHEMA, "version": version.name,
-                             "corpus": str(dataset.corpus.resolve())})
-    return cache_dir
+    return BeirDataset(directory.resolve().name, corpus, split, {q: texts[q] for q in qrels}, qrels)
 
 
 def mode_parameters(mode: str) -> dict[str, list[str]]:
@@ -199,29 +128,16 @@ def score_run(run: Mapping[str, Sequence[str]], qrels: Mapping[str, Mapping[str,
     return {m: totals[m] / len(qrels) for m in METRICS}
 
 
-@contextmanager
-def _index_dir(cache_dir: str | Path | None) -> Iterator[Path]:
-    if cache_dir is not None:
-        yield Path(cache_dir)
-        return
-    tmp = Path(tempfile.mkdtemp(prefix="beir-index-"))
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+def score_modes(engine: Engine, dataset: BeirDataset, modes: Sequence[str]) -> dict:
+    """{"dataset", "split", "queries", "modes": {mode: {metric: value}}} for an engine over the dataset's corpus."""
+    scores = {mode: score_run(run_mode(engine, dataset.queries, mode), dataset.qrels) for mode in modes}
+    return {"dataset": dataset.name, "split": dataset.split, "queries": len(dataset.queries), "modes": scores}
 
 
-def evaluate(directory: str | Path, *, split: str = "test", modes: Sequence[str] = BASE_MODES,
-             cache_dir: str | Path | None = None, nlp=None, embedder=None, progress: bool = True) -> dict:
-    """{"dataset", "split", "queries", "modes": {mode: {metric: value}}} for one BEIR folder."""
+def check_modes(modes: Sequence[str]) -> None:
+    """Reject a bad mode or parameter (EvaluationError, RequestError) before a long build."""
     for mode in modes:
-        parse_request(mode_parameters(mode))  # reject a bad mode or parameter before the (long) build
-    dataset = load_beir(directory, split)
-    with _index_dir(cache_dir) as index_dir:
-        cached_index(dataset, index_dir, nlp=nlp, embedder=embedder, progress=progress)
-        engine = Engine.open(index_dir, embedder=embedder)
-        scores = {mode: score_run(run_mode(engine, dataset.queries, mode), dataset.qrels) for mode in modes}
-    return {"dataset": dataset.name, "split": split, "queries": len(dataset.queries), "modes": scores}
+        parse_request(mode_parameters(mode))
 
 
 def format_table(report: Mapping) -> str:

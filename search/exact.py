@@ -12,8 +12,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from indexer.catalog import Catalog
-from indexer.entities import EntityInfo
+from indexer.store.catalog import Catalog
+from indexer.store.records import EntityInfo
 
 QUOTED = re.compile(r'"([^"]+)"')
 MAX_NAME_WORDS = 6  # longest entity name looked up in the query, in words

@@ -11,9 +11,9 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from indexer.catalog import Catalog
-from indexer.categories import CATEGORIES
-from indexer.entities import ENTITY_TYPES
+from indexer.store.catalog import Catalog
+from indexer.store.records import CATEGORIES
+from indexer.store.records import ENTITY_TYPES
 from search.hits import FacetValue, SearchRequest
 
 FACET_TYPES = ENTITY_TYPES + ("issuer", "category", "month")

@@ -14,13 +14,11 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
-from search.impacts import TermImpacts
-from indexer.keyword_index import read_column
+from indexer.store.impacts import TermImpacts
+from indexer.store.keyword_index import LEGACY_FIELDS, SEARCH_FIELDS, read_column, scored_fields
 
-SEARCH_FIELDS = ("content", "title")
 # Query-time weight of the title field on top of `content` (which already holds the title); chosen on SciFact train.
 TITLE_WEIGHT = 0.25
-LEGACY_FIELDS = ("title", "body")  # indexes written before the `content` field existed
 TEXT_FIELDS = frozenset({"content", "body"})  # fields whose query terms are highlighted in the body
 _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
 
@@ -77,12 +75,11 @@ class KeywordRetriever:
             return [None if reader.is_deleted(docnum) else column[docnum] for docnum in range(reader.doc_count_all())]
 
     def _impacts(self, path: Path) -> TermImpacts:
-        """The impacts written with this (immutable) version; computed and saved here only for a version written
-        before builds wrote them (or whose file is damaged)."""
+        """The impacts written with this (immutable) version; for a version written before builds wrote them (or
+        whose file is damaged) they are computed in memory: a reader never writes the index."""
         impacts = TermImpacts.load(path)
         if impacts is None or impacts.doc_count != len(self.ids_by_docnum):
             impacts = TermImpacts.compute(self.searcher(), self.fields)
-            impacts.save(path)
         return impacts
 
     def parse(self, text: str) -> query.Query:
@@ -225,18 +222,3 @@ class KeywordRetriever:
             for s in self._all:
                 s.close()
             self._all.clear()
-
-
-def scored_fields(ix: Index) -> tuple[str, ...]:
-    """The fields queries are scored on (indexes written before `content` existed score title and body)."""
-    return SEARCH_FIELDS if "content" in ix.schema else LEGACY_FIELDS
-
-
-def write_impacts(keyword_dir: Path, path: Path, *, cache: Path | None = None, reuse: Iterable[Path] = ()) -> None:
-    """Precompute the BM25F impacts of the Whoosh index at `keyword_dir` into `path` (what a retriever would cache);
-    per-segment postings are kept in `cache` and taken from the `reuse` directories when there."""
-    from whoosh import index
-
-    ix = index.open_dir(str(keyword_dir))
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        TermImpacts.compute(searcher, scored_fields(ix), cache=cache, reuse=reuse).save(path)

@@ -9,8 +9,8 @@ import threading
 import time
 from pathlib import Path
 
-from indexer import layout
-from indexer.embeddings import Embedder
+from indexer.store import layout
+from indexer.models.embeddings import Embedder
 from search.engine import Engine
 
 log = logging.getLogger(__name__)

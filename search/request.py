@@ -5,8 +5,8 @@ import datetime as dt
 import math
 from typing import Iterable, Mapping, Sequence
 
-from indexer.categories import CATEGORIES
-from indexer.entities import ENTITY_TYPES
+from indexer.store.records import CATEGORIES
+from indexer.store.records import ENTITY_TYPES
 from search.fusion import DEFAULT_ALPHA, DEFAULT_FUSION, FUSIONS
 from search.hits import FACET_SIZE, MODES, SORTS, EntityFilter, SearchRequest
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from indexer.vector_index import PassageMap
+from indexer.store.vectors import PassageMap
 
 
 

@@ -34,7 +34,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def nlp():
     """The real spaCy pipeline (NER only), loaded once."""
-    from indexer.entities import load_nlp
+    from indexer.ingest.entities import load_nlp
 
     return load_nlp()
 
@@ -42,14 +42,14 @@ def nlp():
 @pytest.fixture(scope="session")
 def embedder():
     """The real embedding model (packaged all-MiniLM-L6-v2), loaded once."""
-    from indexer.embeddings import load_embedder
+    from indexer.models.embeddings import load_embedder
 
     return load_embedder()
 
 
 def _built_index(tmp_path_factory, name: str, source: Path, nlp, embedder) -> Path:
     """A fresh index of `source`, built once per session with the real pipeline."""
-    from indexer.build import build_index
+    from indexer.ingest.build import build_index
 
     index_dir = tmp_path_factory.mktemp(name)
     build_index([source], index_dir, nlp=nlp, embedder=embedder, progress=False)

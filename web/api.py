@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from indexer.entities import ENTITY_TYPES
+from indexer.store.records import ENTITY_TYPES
 from search.request import PARAMETERS, RequestError, parse_request
 from web.app import engine, error_response
 from web.openapi import openapi_spec

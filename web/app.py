@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.layout import IndexNotFound, resolve_index_dir
+from indexer.store.layout import IndexNotFound, resolve_index_dir
 from search.engine import Engine
 from search.live import LiveIndex
 

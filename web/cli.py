@@ -1,13 +1,15 @@
 """The `announcements` command: index, search, serve (`python -m web` serves)."""
 from __future__ import annotations
 
+import json
 import logging
 
 import click
 
-from indexer.cli import check_command, delete_command, index_command, index_option
-from indexer.layout import IndexNotFound, resolve_index_dir
-from search.cli import evaluate_command, search_command
+from indexer.cli import check_command, delete_command, index_command
+from indexer.store.layout import IndexNotFound, index_option, resolve_index_dir
+from search.cli import search_command
+from search.request import RequestError
 
 
 @click.command("serve")
@@ -19,7 +21,7 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
     """Serve the HTML pages and the JSON API with waitress."""
     import waitress
 
-    from indexer.embeddings import use_one_thread_per_query
+    from indexer.models.embeddings import use_one_thread_per_query
     from web.app import EXTENSION, create_app
 
     use_one_thread_per_query()
@@ -33,6 +35,36 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
     except IndexNotFound as exc:
         click.echo(f"warning: {exc}", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="announcements")
+
+
+@click.command("evaluate")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--split", default="test", show_default=True, help="Which qrels/<split>.tsv to score.")
+@click.option("--modes", default="keyword,semantic,hybrid", show_default=True,
+              help="Comma-separated: keyword, semantic, hybrid, or hybrid-rrf / hybrid-convex / hybrid-alpha0.3 / "
+                   "hybrid-exact0 (options combine: hybrid-convex-alpha0.5).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Also write the scores here.")
+@click.option("--index", "cache_dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the corpus index here and reuse it while the corpus is unchanged (default: a temp dir).")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def evaluate_command(directory: str, split: str, modes: str, json_path: str | None, cache_dir: str | None,
+                     quiet: bool) -> None:
+    """nDCG@10, Recall@100 and MRR@10 per mode on a BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/)."""
+    from search.evaluate import EvaluationError, format_table
+    from web.evaluate import evaluate
+
+    names = [m.strip() for m in modes.split(",") if m.strip()]
+    if not names:
+        raise click.BadParameter("name at least one mode", param_hint="--modes")
+    try:
+        report = evaluate(directory, split=split, modes=names, cache_dir=cache_dir, progress=not quiet)
+    except (EvaluationError, RequestError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_table(report))
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, indent=2)
+            fh.write("\n")
 
 
 @click.group()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from indexer.entities import ENTITY_TYPES
+from indexer.store.records import ENTITY_TYPES
 from search.fusion import FUSIONS
 from search.hits import MODES, SORTS
 

@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
 
-from indexer.categories import CATEGORY_LABELS
-from indexer.entities import ENTITY_TYPES
+from indexer.store.records import CATEGORY_LABELS
+from indexer.store.records import ENTITY_TYPES
 from search.facets import month_range
 from search.hits import FACET_SIZE, MODES, SORTS, EntityFilter, SearchRequest
 from search.request import RequestError, parse_request

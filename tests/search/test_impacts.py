@@ -2,8 +2,8 @@
 import pytest
 from whoosh import scoring
 
-from indexer import layout
-from search.impacts import TermImpacts
+from indexer.store import layout
+from indexer.store.impacts import TermImpacts
 from search.keyword import KeywordRetriever
 
 QUERIES = ["agreements involving ports", "quarterly revenue growth", "acquisition of a mining company",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.update import delete_releases, update_index
+from indexer.ingest.build import build_index
+from indexer.ingest.update import delete_releases, update_index
 from web.app import create_app
 
 BIN = Path(sys.executable).parent
@@ -125,7 +125,7 @@ def test_a_served_process_answers_every_request_during_updates(tmp_path, index_d
 
 
 def test_a_damaged_new_version_does_not_take_the_server_down(tmp_path, index_dir, nlp, embedder):
-    from indexer import layout
+    from indexer.store import layout
 
     app = create_app({"INDEX_DIR": index_dir, "EMBEDDER": embedder, "INDEX_CHECK_SECONDS": 0})
     client = app.test_client()

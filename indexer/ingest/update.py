@@ -1,0 +1,161 @@
+"""Incremental updates: add, replace and delete releases in a new version without re-embedding the others.
+
+The live version is never written. Its Whoosh directory is copied and changed (deletes, then adds) in a private
+build directory; its vectors are read back from the exact FAISS index (`reconstruct_n`), the replaced and deleted
+releases' passages dropped, the new ones appended, and a compact IndexFlatIP written, so FAISS id = passage ordinal
+still holds. The catalog is recomputed from the kept releases' stored mentions plus NER of the new releases only.
+A release whose title, body, date, source and url are unchanged is skipped (no NER, no embedding).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from indexer.store import layout
+from indexer.ingest.build import (
+    BuildError, BuildSummary, StageHook, embed_releases, extract_all, manifest, nothing_to_index, parse_releases,
+    timed, until_stopped, write_version,
+)
+from indexer.store.catalog import Catalog
+from indexer.ingest.canonical import build_catalog
+from indexer.models.embeddings import Embedder, load_embedder
+from indexer.ingest.entities import load_nlp
+from indexer.store.keyword_index import open_keyword_index, update_keyword_index
+from indexer.store.records import Release
+from indexer.store.vectors import PassageMap, all_vectors, read_vector_index
+
+
+def _stored_release(stored: dict, rid: str) -> Release:
+    when = stored.get("date")
+    return Release(rid, stored.get("title", ""), stored.get("body", ""),
+                   when.date() if isinstance(when, dt.datetime) else None,
+                   stored.get("source", ""), stored.get("url", ""))
+
+
+def _same(a: Release, b: Release) -> bool:
+    """Same indexed content (the origin file does not matter)."""
+    return (a.title, a.body, a.date, a.source, a.url) == (b.title, b.body, b.date, b.source, b.url)
+
+
+def _unchanged_ids(base: Path, releases: Sequence[Release]) -> set[str]:
+    """Ids of `releases` the base version already holds with exactly this content."""
+    wanted = {r.id: r for r in releases}
+    unchanged = set()
+    with open_keyword_index(base / layout.KEYWORD_DIR).searcher() as searcher:
+        for rid, release in wanted.items():
+            docnum = searcher.document_number(id=rid)
+            if docnum is not None and _same(release, _stored_release(searcher.stored_fields(docnum), rid)):
+                unchanged.add(rid)
+    return unchanged
+
+
+def _check_models(meta: dict, embedding_model: str | None, ner_model: str | None) -> None:
+    for key, asked, flag in (("embedding_model", embedding_model, "--model"), ("ner_model", ner_model, "--ner-model")):
+        if asked and asked != meta[key]:
+            raise BuildError(f"the index was built with {key.replace('_', ' ')} {meta[key]!r}, not {asked!r}; "
+                             f"update it with the same model, or rebuild everything with `--rebuild {flag} {asked}`")
+
+
+def update_index(
+    paths: Sequence[str | Path],
+    index_dir: str | Path,
+    *,
+    delete_ids: Iterable[str] = (),
+    embedding_model: str | None = None,
+    ner_model: str | None = None,
+    embedder: Embedder | None = None,
+    nlp=None,
+    progress: bool = True,
+    on_stage: StageHook | None = None,
+) -> BuildSummary:
+    """Add the releases under `paths` (a known id replaces that release) and remove `delete_ids`, as a new version.
+
+    Deleting is all or nothing: an unknown id is a BuildError and nothing changes.
+    """
+    index_dir = Path(index_dir)
+    seconds: dict[str, float] = {}
+    delete_ids = list(dict.fromkeys(delete_ids))
+    with layout.writer_lock(index_dir):
+        base = layout.current_version(index_dir)
+        meta = layout.read_json(base / layout.MANIFEST)
+        _check_models(meta, embedding_model, ner_model)
+        with timed(seconds, "parse"):
+            releases, problems = parse_releases(paths, progress, on_stage) if paths else ([], [])
+        if paths and not releases:
+            raise nothing_to_index(paths, problems)
+
+        with timed(seconds, "copy"):
+            old_map = PassageMap.load(base / layout.PASSAGES)
+            old_ids = [str(r) for r in old_map.release_ids]
+            known = set(old_ids)
+            unknown = [rid for rid in delete_ids if rid not in known]
+            if unknown:
+                raise BuildError(f"no release with id {', '.join(map(repr, unknown[:10]))} in {index_dir}; "
+                                 "nothing was deleted (list ids with `announcements search --json`)")
+            unchanged = _unchanged_ids(base, [r for r in releases if r.id in known])
+            fresh = [r for r in releases if r.id not in unchanged]
+            replaced = [r.id for r in fresh if r.id in known]
+            removed = set(replaced) | set(delete_ids)
+            if not fresh and len(delete_ids) == len(old_ids):
+                raise BuildError("that would delete every release; build a new index with `announcements index PATH "
+                                 "--rebuild` instead")
+        changes = {"added": len(fresh) - len(replaced), "replaced": len(replaced), "deleted": len(delete_ids),
+                   "unchanged": len(unchanged)}
+        if not fresh and not delete_ids:
+            return BuildSummary(base, meta["releases"], meta["passages"], meta["entities"], problems, seconds,
+                                changes, published=False)
+
+        with timed(seconds, "copy"):
+            keep = np.array([rid not in removed for rid in old_ids], dtype=bool)
+            kept_map, kept_passages = old_map.keep_releases(keep)
+            old_vectors = all_vectors(read_vector_index(base / layout.VECTORS))[kept_passages]
+            old_catalog = Catalog.load(base / layout.CATALOG)
+            kept_ids = [rid for rid, k in zip(old_ids, keep) if k]
+            kept_mentions = [old_catalog.releases[rid].mention_list() for rid in kept_ids]
+
+        new_mentions: list = []
+        model: Embedder | None = None
+        if fresh:
+            with timed(seconds, "load models"):
+                nlp = nlp or load_nlp(meta["ner_model"])
+            with timed(seconds, "ner"):
+                new_mentions = extract_all(nlp, fresh, progress, on_stage)
+            with timed(seconds, "load models"):  # after NER, whose workers are forked (see build_index)
+                model = embedder or load_embedder(meta["embedding_model"])
+            if model.name != meta["embedding_model"] or model.dim != meta["dimensions"]:
+                _check_models(meta, model.name, None)
+
+        with timed(seconds, "ner"):
+            catalog = build_catalog(kept_ids + [r.id for r in fresh], kept_mentions + new_mentions)
+        keys = [catalog.releases[r.id].mention_keys() for r in fresh]
+
+        def embed(sharing: threading.Event) -> tuple[np.ndarray, PassageMap]:
+            if model is None:
+                return old_vectors, kept_map
+            new_vectors, new_map = embed_releases(model, fresh, progress, on_stage, sharing)
+            return np.concatenate([old_vectors, new_vectors]), kept_map.extend(new_map)
+
+        version = write_version(
+            index_dir,
+            lambda path, hook, stop: update_keyword_index(base / layout.KEYWORD_DIR, path, until_stopped(fresh, stop),
+                                                          keys, sorted(removed), before_commit=hook),
+            embed, catalog,
+            lambda pmap: manifest(meta["embedding_model"], meta["dimensions"], meta.get("embedding_precision", ""),
+                                  meta["ner_model"], pmap, catalog, len(problems), base_version=base.name,
+                                  update=changes),
+            seconds, on_stage, base=base)
+    final = layout.read_json(version / layout.MANIFEST)
+    return BuildSummary(version, final["releases"], final["passages"], len(catalog.entities), problems, seconds,
+                        changes)
+
+
+def delete_releases(release_ids: Sequence[str], index_dir: str | Path, *,
+                    on_stage: StageHook | None = None) -> BuildSummary:
+    """Remove releases by id as a new version (no models are loaded)."""
+    if not release_ids:
+        raise BuildError("give at least one release id to delete")
+    return update_index([], index_dir, delete_ids=release_ids, progress=False, on_stage=on_stage)
