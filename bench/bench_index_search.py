@@ -16,7 +16,7 @@ from pathlib import Path
 from indexer.ingest.build import build_index
 from indexer.models.embeddings import use_one_thread_per_query
 from search.engine import Engine
-from search.hits import MODES, SearchRequest
+from search.request import MODES, SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "press-releases" / "press_releases.jsonl.gz"

@@ -6,8 +6,8 @@ import json
 import click
 
 from indexer.store.layout import IndexNotFound, index_option, resolve_index_dir
-from search.hits import MODES, SORTS, SearchResult
-from search.request import RequestError, parse_request
+from search.hits import SearchResult
+from search.request import MODES, SORTS, RequestError, parse_request
 
 
 def _print_table(result: SearchResult) -> None:

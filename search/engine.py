@@ -23,7 +23,8 @@ from search.facets import FacetCounter
 from search.exact import ExactTerm, ordinal_array, query_entities, quoted_phrases, terms_in, tier_positions
 from search.fusion import (DEFAULT_ALPHA, DEFAULT_FUSION, RRF_K, convex_combination_arrays, min_max,
                            reciprocal_rank_fusion, side_weights)
-from search.hits import Hit, SearchRequest, SearchResult
+from search.hits import Hit, SearchResult
+from search.request import SearchRequest
 from search.keyword import KeywordRetriever
 from search.profile import entity_profile
 from search.semantic import SemanticRetriever

@@ -14,7 +14,8 @@ from scipy import sparse
 from indexer.store.catalog import Catalog
 from indexer.store.records import CATEGORIES
 from indexer.store.records import ENTITY_TYPES
-from search.hits import FacetValue, SearchRequest
+from search.hits import FacetValue
+from search.request import SearchRequest
 
 FACET_TYPES = ENTITY_TYPES + ("issuer", "category", "month")
 

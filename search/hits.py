@@ -5,38 +5,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-MODES = ("hybrid", "keyword", "semantic")
-FACET_SIZE = 15  # values shown per facet type unless the request asks for more
-SORTS = ("relevance", "date")
+from search.request import SearchRequest
 
-
-@dataclass(frozen=True)
-class EntityFilter:
-    type: str
-    name: str
-
-    def param(self) -> str:
-        return f"{self.type}:{self.name}"
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    q: str = ""
-    mode: str = "hybrid"
-    limit: int = 10
-    offset: int = 0
-    entities: tuple[EntityFilter, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    sort: str = "relevance"
-    explain: bool = False
-    issuers: tuple[str, ...] = ()  # issuing organisations, OR-ed
-    categories: tuple[str, ...] = ()  # announcement types, OR-ed
-    facet_size: int = FACET_SIZE
-    facet_q: str = ""  # only facet values containing this text
-    fusion: str | None = None  # hybrid only: "rrf" or "convex"; None = the tuned default (search.fusion)
-    alpha: float | None = None  # hybrid only: weight of the semantic side in [0, 1]; None = the tuned default
-    exact: bool = True  # quoted phrases and entity names in the query keep the releases that contain them on top
 
 
 @dataclass

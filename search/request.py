@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from indexer.store.records import CATEGORIES
 from indexer.store.records import ENTITY_TYPES
 from search.fusion import DEFAULT_ALPHA, DEFAULT_FUSION, FUSIONS
-from search.hits import FACET_SIZE, MODES, SORTS, EntityFilter, SearchRequest
 
+MODES = ("hybrid", "keyword", "semantic")
+FACET_SIZE = 15  # values shown per facet type unless the request asks for more
+SORTS = ("relevance", "date")
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
@@ -40,6 +43,35 @@ PARAMETERS: dict[str, str] = {
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    type: str
+    name: str
+
+    def param(self) -> str:
+        return f"{self.type}:{self.name}"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    mode: str = "hybrid"
+    limit: int = 10
+    offset: int = 0
+    entities: tuple[EntityFilter, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    explain: bool = False
+    issuers: tuple[str, ...] = ()  # issuing organisations, OR-ed
+    categories: tuple[str, ...] = ()  # announcement types, OR-ed
+    facet_size: int = FACET_SIZE
+    facet_q: str = ""  # only facet values containing this text
+    fusion: str | None = None  # hybrid only: "rrf" or "convex"; None = the tuned default (search.fusion)
+    alpha: float | None = None  # hybrid only: weight of the semantic side in [0, 1]; None = the tuned default
+    exact: bool = True  # quoted phrases and entity names in the query keep the releases that contain them on top
 
 
 class RequestError(ValueError):

@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 from indexer.store.records import ENTITY_TYPES
 from search.fusion import FUSIONS
-from search.hits import MODES, SORTS
+from search.request import MODES, SORTS
 
 _ERROR = {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 

@@ -8,8 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from indexer.store.records import CATEGORY_LABELS
 from indexer.store.records import ENTITY_TYPES
 from search.facets import month_range
-from search.hits import FACET_SIZE, MODES, SORTS, EntityFilter, SearchRequest
-from search.request import RequestError, parse_request
+from search.request import FACET_SIZE, MODES, SORTS, EntityFilter, RequestError, SearchRequest, parse_request
 from web.app import engine, error_response
 from web.charts import month_bars
 

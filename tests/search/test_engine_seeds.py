@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from search.hits import EntityFilter, SearchRequest
+from search.request import EntityFilter, SearchRequest
 
 PORTS = "004_adb0e8ee3c5d47dd"  # SITC, Hisense and Qingdao Port
 CIMC = "000_1afde4e98ac703ce"  # CIMC and Yunnan Provincial Government

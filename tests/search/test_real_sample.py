@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from search.hits import SearchRequest
+from search.request import SearchRequest
 
 
 def sample_records(path):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.hits import EntityFilter
+from search.request import EntityFilter
 from search.request import MAX_QUERY_CHARS, PARAMETERS, RequestError, parse_request
 
 

@@ -7,7 +7,7 @@ import pytest
 from indexer.store import layout
 from indexer.ingest.build import BuildError, build_index
 from search.engine import Engine
-from search.hits import SearchRequest
+from search.request import SearchRequest
 from web.app import create_app
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"

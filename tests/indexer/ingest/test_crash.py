@@ -13,7 +13,7 @@ from indexer.ingest.build import build_index
 from indexer.store.check import check_index
 from indexer.ingest.update import delete_releases, update_index
 from search.engine import Engine
-from search.hits import SearchRequest
+from search.request import SearchRequest
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[3]

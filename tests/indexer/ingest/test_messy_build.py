@@ -11,7 +11,7 @@ from indexer.ingest.build import build_index
 from indexer.ingest.passages import MAX_PASSAGES
 from indexer.store.vectors import PassageMap
 from search.engine import Engine
-from search.hits import SearchRequest
+from search.request import SearchRequest
 
 
 @pytest.fixture(scope="module")

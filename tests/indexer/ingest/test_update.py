@@ -15,7 +15,7 @@ from indexer.store.check import check_index, check_version
 from indexer.ingest.update import delete_releases, update_index
 from indexer.store.vectors import PassageMap, all_vectors, read_vector_index
 from search.engine import Engine
-from search.hits import EntityFilter, SearchRequest
+from search.request import EntityFilter, SearchRequest
 
 BIN = Path(sys.executable).parent
 
