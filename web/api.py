@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 
 from indexer.store.records import ENTITY_TYPES
 from search.request import PARAMETERS, RequestError, parse_request
-from web.app import engine, error_response
+from web.context import engine, error_response
 from web.openapi import openapi_spec
 
 api = Blueprint("api", __name__)

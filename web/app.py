@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.store.layout import IndexNotFound, resolve_index_dir
-from search.engine import Engine
 from search.live import LiveIndex
+from web.api import api
+from web.context import EXTENSION, error_response
+from web.pages import pages
 
 log = logging.getLogger(__name__)
-EXTENSION = "announcements"
 MAX_CONTENT_LENGTH = 64 * 1024  # the API reads no bodies today; refuse big ones early
 
 
@@ -31,10 +31,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         embedder=app.config["EMBEDDER"],
         check_seconds=app.config["INDEX_CHECK_SECONDS"],
     )
-
-    from web.api import api
-    from web.pages import pages
-
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.before_request(_check_query_string)
@@ -51,26 +47,6 @@ def _endpoint_parameters() -> dict[str, tuple[str, ...]]:
 
     return {"api.entities": ENTITY_LIST_PARAMETERS, "api.release": (), "api.entity": (), "api.healthz": (),
             "api.openapi": (), "pages.release": (), "pages.entity": ()}
-
-
-def engine() -> Engine:
-    """The Engine of the live index version, for this request."""
-    return current_app.extensions[EXTENSION].engine()
-
-
-def index_dir() -> Path:
-    return current_app.extensions[EXTENSION].index_dir
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
-
-
-def error_response(status: int, message: str):
-    """The one error shape: JSON envelope under /api, a readable page elsewhere."""
-    if wants_json():
-        return jsonify({"error": {"status": status, "message": message}}), status
-    return render_template("error.html", status=status, message=message), status
 
 
 def _check_query_string():

@@ -22,7 +22,8 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
     import waitress
 
     from indexer.models.embeddings import use_one_thread_per_query
-    from web.app import EXTENSION, create_app
+    from web.app import create_app
+    from web.context import EXTENSION
 
     use_one_thread_per_query()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -9,7 +9,7 @@ from indexer.store.records import CATEGORY_LABELS
 from indexer.store.records import ENTITY_TYPES
 from search.facets import month_range
 from search.request import FACET_SIZE, MODES, SORTS, EntityFilter, RequestError, SearchRequest, parse_request
-from web.app import engine, error_response
+from web.context import engine, error_response
 from web.charts import month_bars
 
 pages = Blueprint("pages", __name__)
