@@ -78,6 +78,15 @@ class RequestError(ValueError):
     """A bad parameter; the message says what to send instead."""
 
 
+def refuse_unknown(names: Iterable[str], known: Iterable[str]) -> None:
+    """Refuse parameters outside `known` (rather than silently ignore them): a RequestError naming the first."""
+    known = tuple(known)
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        hint = f"known parameters: {', '.join(known)}" if known else "this address takes no parameters"
+        raise RequestError(f"unknown parameter {unknown[0][:40]!r}; {hint}")
+
+
 def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
     values = params.get(name) or []
     if len(values) > 1:
@@ -170,11 +179,7 @@ def parse_entity(raw: str) -> EntityFilter:
 
 def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterable[str] = ()) -> SearchRequest:
     """Validate every parameter; raise RequestError naming the first bad one."""
-    unknown = sorted(set(params) - set(PARAMETERS) - set(allow_unknown))
-    if unknown:
-        raise RequestError(
-            f"unknown parameter {unknown[0]!r}; known parameters: {', '.join(PARAMETERS)}"
-        )
+    refuse_unknown(set(params) - set(allow_unknown), PARAMETERS)
     q = _one(params, "q") or ""
     if len(q) > MAX_QUERY_CHARS:
         raise RequestError(f"'q' is {len(q)} characters; send at most {MAX_QUERY_CHARS}")

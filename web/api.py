@@ -7,24 +7,22 @@ from indexer.store.records import ENTITY_TYPES
 from search.request import PARAMETERS, RequestError, parse_request
 from web.context import engine, error_response
 from web.openapi import openapi_spec
+from web.parameters import accepts
 
 api = Blueprint("api", __name__)
 MAX_ENTITY_LIST = 200
-ENTITY_LIST_PARAMETERS = ("type", "q", "limit")  # unknown ones are refused in web.app
-
-
-@api.errorhandler(RequestError)
-def _bad_request(exc: RequestError):
-    return error_response(400, str(exc))
+ENTITY_LIST_PARAMETERS = ("type", "q", "limit")
 
 
 @api.get("/api/search")
+@accepts(PARAMETERS)
 def search():
     req = parse_request(request.args.to_dict(flat=False))
     return jsonify(engine().search(req).to_json())
 
 
 @api.get("/api/releases/<path:release_id>")
+@accepts()
 def release(release_id: str):
     found = engine().release(release_id)
     if found is None:
@@ -33,6 +31,7 @@ def release(release_id: str):
 
 
 @api.get("/api/entities")
+@accepts(ENTITY_LIST_PARAMETERS)
 def entities():
     args = request.args
     type_ = args.get("type") or None
@@ -51,6 +50,7 @@ def entities():
 
 
 @api.get("/api/entities/<type_>/<path:name>")
+@accepts()
 def entity(type_: str, name: str):
     if type_ not in ENTITY_TYPES:
         return error_response(404, f"no entity type {type_!r}; types: {', '.join(ENTITY_TYPES)}")
@@ -61,6 +61,7 @@ def entity(type_: str, name: str):
 
 
 @api.get("/healthz")
+@accepts()
 def healthz():
     eng = engine()
     return jsonify({
@@ -73,5 +74,6 @@ def healthz():
 
 
 @api.get("/api/openapi.json")
+@accepts()
 def openapi():
     return jsonify(openapi_spec(PARAMETERS))

@@ -8,9 +8,12 @@ from flask import Blueprint, render_template, request, url_for
 from indexer.store.records import CATEGORY_LABELS
 from indexer.store.records import ENTITY_TYPES
 from search.facets import month_range
-from search.request import FACET_SIZE, MODES, SORTS, EntityFilter, RequestError, SearchRequest, parse_request
+from search.request import (FACET_SIZE, MODES, PARAMETERS, SORTS, EntityFilter, RequestError, SearchRequest,
+                            parse_request)
 from web.context import engine, error_response
+from web.api import ENTITY_LIST_PARAMETERS
 from web.charts import month_bars
+from web.parameters import accepts
 
 pages = Blueprint("pages", __name__)
 ENTITY_PAGE_RELEASES = 100
@@ -71,14 +74,20 @@ def entity_url(type_: str, name: str) -> str:
     return url_for("pages.entity", type_=type_, name=name)
 
 
+@pages.errorhandler(RequestError)
+def _bad_request(exc: RequestError):
+    """A bad search shows the search form with the message, so it can be fixed; elsewhere the error page."""
+    if request.endpoint != "pages.search":
+        return error_response(400, str(exc))
+    return render_template("search.html", req=SearchRequest(), result=None, error=str(exc),
+                           modes=MODES, sorts=SORTS, types=ENTITY_TYPES), 400
+
+
 @pages.get("/")
 @pages.get("/search")
+@accepts(PARAMETERS)
 def search():
-    try:
-        req = parse_request(request.args.to_dict(flat=False))
-    except RequestError as exc:
-        return render_template("search.html", req=SearchRequest(), result=None, error=str(exc),
-                               modes=MODES, sorts=SORTS, types=ENTITY_TYPES), 400
+    req = parse_request(request.args.to_dict(flat=False))
     searched = bool(req.q or req.entities or req.date_from or req.date_to or req.issuers or req.categories)
     result = engine().search(req) if searched else None
     pager = {}
@@ -115,6 +124,7 @@ def _filter_chips(req: SearchRequest) -> list[tuple[str, str]]:
 
 
 @pages.get("/releases/<path:release_id>")
+@accepts()
 def release(release_id: str):
     found = engine().release(release_id)
     if found is None:
@@ -125,6 +135,7 @@ def release(release_id: str):
 
 
 @pages.get("/entities")
+@accepts(ENTITY_LIST_PARAMETERS)
 def entity_list():
     """Search entity names (the HTML face of /api/entities)."""
     type_ = request.args.get("type") or None
@@ -136,6 +147,7 @@ def entity_list():
 
 
 @pages.get("/entities/<type_>/<path:name>")
+@accepts()
 def entity(type_: str, name: str):
     eng = engine()
     found = eng.entity(type_, name) if type_ in ENTITY_TYPES else None
