@@ -8,12 +8,16 @@ by fused relevance within that tier.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
 from indexer.store.catalog import Catalog
 from indexer.store.records import EntityInfo
+from search.runs import ordinal_array
+
+if TYPE_CHECKING:  # the retriever is only passed through
+    from search.keyword import KeywordRetriever
 
 QUOTED = re.compile(r'"([^"]+)"')
 MAX_NAME_WORDS = 6  # longest entity name looked up in the query, in words
@@ -60,17 +64,6 @@ class ExactTerm:
         return i < len(self.matches) and int(self.matches[i]) == ordinal
 
 
-def ordinal_array(ordinals: Iterable[int] | np.ndarray) -> np.ndarray:
-    """Release ordinals as a sorted, unique int64 array (an array, not a set: a common word's ~5,000 releases cost
-    40 KB, not ~300 KB)."""
-    if not isinstance(ordinals, np.ndarray):
-        ordinals = np.fromiter(ordinals, dtype=np.int64)
-    ordinals = ordinals.astype(np.int64, copy=False)
-    if len(ordinals) < 2 or bool(np.all(ordinals[1:] > ordinals[:-1])):
-        return ordinals  # already sorted and unique (the usual case): one pass instead of np.unique's sort
-    return np.unique(ordinals)
-
-
 def quoted_phrases(q: str) -> list[str]:
     """The non-empty "quoted" parts of a query, in order, without duplicates."""
     return list(dict.fromkeys(" ".join(m.split()) for m in QUOTED.findall(q) if m.strip()))
@@ -108,6 +101,27 @@ def query_entities(q: str, catalog: Catalog) -> list[tuple[str, EntityInfo]]:
     words = [w for w in QUOTED.sub(" ", q).split() if w.strip(_EDGE_PUNCTUATION)]
     covered = sum(len(typed.split()) for typed, _ in found)
     return found if words and covered >= NAME_SHARE * len(words) else []
+
+
+def exact_terms(q: str, catalog: Catalog, keyword: "KeywordRetriever",
+                releases_of: Callable[[EntityInfo], np.ndarray]) -> list[ExactTerm]:
+    """Quoted phrases and catalog entities in the query, each with the releases that contain it or may (those are
+    checked by tier_positions, for the releases that can reach the page). An entity is contained by the releases
+    tagged with it (`releases_of`) and by those whose text has its name as typed."""
+    terms = [_phrase_term("phrase", p, p, keyword) for p in quoted_phrases(q)]
+    for typed, info in query_entities(q, catalog):
+        terms.append(_phrase_term("entity", info.name, typed, keyword, releases_of(info)))
+    return terms
+
+
+def _phrase_term(kind: str, text: str, phrase: str, keyword: "KeywordRetriever",
+                 tagged: np.ndarray | None = None) -> ExactTerm:
+    """The releases whose text contains `phrase` (stemmed words, in order), or that are in `tagged`."""
+    phrase_query = keyword.parse('"' + phrase.replace('"', " ") + '"')
+    sure, maybe = keyword.phrase_candidates(phrase_query)
+    if tagged is not None:
+        sure = np.union1d(sure, tagged)
+    return ExactTerm(kind, text, sure, maybe, lambda ordinals: keyword.contains(phrase_query, ordinals))
 
 
 def tier_order(scored: Sequence[tuple[int, float]], terms: Iterable[ExactTerm], depth: int | None = None,

@@ -8,9 +8,12 @@ Two methods, both weighted by `alpha` = the weight of the semantic side (the key
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Hashable, Sequence, TypeVar
 
 import numpy as np
+
+from search.runs import Run
 
 K = TypeVar("K", bound=Hashable)
 RRF_K = 60
@@ -19,6 +22,7 @@ FUSIONS = ("rrf", "convex")
 # request uses these.
 DEFAULT_FUSION = "convex"
 DEFAULT_ALPHA = {"rrf": 0.5, "convex": 0.5}
+CONVEX_KEYWORD_DEPTH = 1000  # keyword matches whose semantic similarity convex fusion computes exactly
 
 
 def _ranked(scores: dict[K, float]) -> list[tuple[K, float]]:
@@ -122,3 +126,41 @@ def side_weights(fusion: str, alpha: float) -> tuple[float, float]:
     if fusion == "convex":
         return 1 - alpha, alpha
     raise ValueError(f"fusion must be one of {', '.join(FUSIONS)} (got {fusion!r})")
+
+
+@dataclass(frozen=True)
+class FusionInputs:
+    """What a hybrid request fused: the method, its weights, and the two runs as fusion saw them (for convex, the
+    semantic run with the real similarity of the top keyword matches added). Explain reads it."""
+
+    method: str
+    alpha: float
+    weights: tuple[float, float]  # (keyword, semantic)
+    keyword: Run
+    semantic: Run
+
+
+def fuse(method: str | None, alpha: float | None, keyword: Run, semantic: Run, size: int,
+         similarity: np.ndarray | None = None) -> tuple[Run, FusionInputs]:
+    """The fused run of a keyword and a semantic run over releases 0..size-1, and what explain needs.
+
+    `method` and `alpha` None mean the tuned defaults; `similarity` (every release's similarity to the query) lets
+    convex fusion score the top keyword matches on both sides instead of counting a missing similarity as 0.
+    """
+    method = method or DEFAULT_FUSION
+    alpha = DEFAULT_ALPHA[method] if alpha is None else alpha
+    weights = side_weights(method, alpha)
+    if method == "rrf":
+        fused = reciprocal_rank_fusion([keyword.ordinals.tolist(), semantic.ordinals.tolist()], rrf_k=RRF_K,
+                                       weights=weights)
+        run = Run(np.array([o for o, _ in fused], dtype=np.int64), np.array([s for _, s in fused], dtype=np.float64))
+        return run, FusionInputs(method, alpha, weights, keyword, semantic)
+    if similarity is not None:
+        extra = np.setdiff1d(keyword.ordinals[:CONVEX_KEYWORD_DEPTH], semantic.ordinals)
+        semantic = Run(np.concatenate([semantic.ordinals, extra]),
+                       np.concatenate([semantic.scores, similarity[extra].astype(np.float64)]))
+    # BM25 is 0 for a release without the query's words: that, not the worst match, is the floor.
+    ordinals, scores = convex_combination_arrays([(keyword.ordinals, keyword.scores),
+                                                  (semantic.ordinals, semantic.scores)], size, weights=weights,
+                                                 lows=[0.0, None])
+    return Run(ordinals, scores), FusionInputs(method, alpha, weights, keyword, semantic)

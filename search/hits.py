@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.request import SearchRequest
+
+if TYPE_CHECKING:
+    from search.explain import Explain
 
 
 
@@ -21,7 +24,7 @@ class Hit:
     entities: dict[str, list[str]]
     issuer: str | None = None
     category: str = "other"
-    explain: dict[str, Any] | None = None
+    explain: "Explain | None" = None  # set when the request asks for explain
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -37,7 +40,7 @@ class Hit:
             "category": self.category,
         }
         if self.explain is not None:
-            out["explain"] = self.explain
+            out["explain"] = self.explain.to_json()
         return out
 
 

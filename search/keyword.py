@@ -1,11 +1,14 @@
-"""The keyword retriever: Whoosh BM25F over title + body (one field) and the title, with filters given as sets of
-document numbers."""
+"""The keyword retriever: Whoosh BM25F over title + body (one field) and the title.
+
+Whoosh numbers its documents by segment (docnums); the rest of the search layer speaks release ordinals (the order of
+the version's passage map). The translation happens here and nowhere else: every public method takes and returns
+ordinals, and docnums stay inside this module.
+"""
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from pathlib import Path
-from typing import Iterable
+from typing import Sequence
 
 import numpy as np
 
@@ -16,6 +19,7 @@ from whoosh.util.times import long_to_datetime
 
 from indexer.store.impacts import TermImpacts
 from indexer.store.keyword_index import LEGACY_FIELDS, SEARCH_FIELDS, read_column, scored_fields
+from search.runs import Run, ordinal_array
 
 # Query-time weight of the title field on top of `content` (which already holds the title); chosen on SciFact train.
 TITLE_WEIGHT = 0.25
@@ -43,7 +47,9 @@ def make_parser(ix: Index) -> qparser.QueryParser:
 class KeywordRetriever:
     """One Whoosh index; a searcher per thread (Whoosh searchers are not shared across threads)."""
 
-    def __init__(self, ix: Index, impacts_path: Path | None = None) -> None:
+    def __init__(self, ix: Index, release_ids: Sequence[str], impacts_path: Path | None = None) -> None:
+        """`release_ids`: the version's releases in ordinal order; the index must hold exactly these (else
+        ValueError)."""
         self._ix = ix
         self._parser = make_parser(ix)
         self.fields = scored_fields(ix)  # what queries are scored on
@@ -53,8 +59,17 @@ class KeywordRetriever:
         self._all: list[Searcher] = []
         self._lock = threading.Lock()
         self._dates = None
-        self.ids_by_docnum: list[str] = self._read_ids()
+        self.ids_by_docnum: list[str | None] = self._read_ids()
         self._live = np.array([rid is not None for rid in self.ids_by_docnum], dtype=bool)  # not deleted
+        ordinal_of = {rid: i for i, rid in enumerate(release_ids)}
+        live_ids = [rid for rid in self.ids_by_docnum if rid is not None]
+        if len(live_ids) != len(ordinal_of) or set(live_ids) != set(ordinal_of):
+            raise ValueError("the keyword index does not hold the version's releases")
+        # docnum -> ordinal (-1 for a deleted document) and back: the one bridge between the two numberings.
+        self.ordinal_by_docnum = np.array([ordinal_of[r] if r is not None else -1 for r in self.ids_by_docnum],
+                                          dtype=np.int64)
+        self._docnum_by_ordinal = np.zeros(len(ordinal_of), dtype=np.int64)
+        self._docnum_by_ordinal[self.ordinal_by_docnum[self._live]] = np.flatnonzero(self._live)
         self.impacts = self._impacts(impacts_path) if impacts_path is not None else None
 
     def searcher(self) -> Searcher:
@@ -85,16 +100,20 @@ class KeywordRetriever:
     def parse(self, text: str) -> query.Query:
         return self._parser.parse(text)
 
-    def search(self, q: query.Query, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        """Every matching document as (docnum, score), best first (ties: lower docnum first).
+    def ranked(self, q: query.Query, allowed: np.ndarray | None) -> Run:
+        """Every matching release, best first (ties: lower docnum first); `allowed` holds the release ordinals that
+        pass the filters (None: no filter)."""
+        docnums, scores = self._ranked_docnums(q, None if allowed is None else self._docnums(allowed))
+        return Run(self.ordinal_by_docnum[docnums], scores)
 
-        `allowed` holds the docnums that pass the filters (None: no filter).
-        """
-        docnums, scores = self.ranked(q, allowed)
-        return list(zip(docnums.tolist(), scores.tolist()))
+    def _docnums(self, ordinals: np.ndarray) -> np.ndarray:
+        return np.sort(self._docnum_by_ordinal[np.asarray(ordinals, dtype=np.int64)])
 
-    def ranked(self, q: query.Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """`search` as (docnums, scores) arrays."""
+    def _ordinals(self, docnums: np.ndarray) -> np.ndarray:
+        """Sorted release ordinals of these (live) documents."""
+        return ordinal_array(self.ordinal_by_docnum[np.asarray(docnums, dtype=np.int64)])
+
+    def _ranked_docnums(self, q: query.Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         if allowed is not None and not len(allowed):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         scored = self._impact_matches(q)
@@ -108,7 +127,7 @@ class KeywordRetriever:
         order = matched[np.lexsort((matched, -scores[matched]))]
         return order, scores[order].astype(np.float64)
 
-    def matching_docnums(self, q: query.Query) -> list[int]:
+    def _matching_docnums(self, q: query.Query) -> list[int]:
         """Every live document matching `q`, unscored (a one-word phrase parses to an OR of terms, whose matches the
         impacts give at once; a real phrase needs Whoosh's positions)."""
         scored = self._impact_matches(q)
@@ -117,19 +136,23 @@ class KeywordRetriever:
         return [d for d in self.searcher().docs_for_query(q) if self._live[d]]
 
     def phrase_candidates(self, q: query.Query) -> tuple[np.ndarray, np.ndarray]:
-        """(sure, maybe): live documents that match `q` and ones that may (they have every word of a phrase; only
-        positions can tell), as ascending docnums. `contains` settles the maybes."""
+        """(sure, maybe): releases that match `q` and ones that may (they have every word of a phrase; only
+        positions can tell), as sorted ordinals. `contains` settles the maybes."""
+        sure, maybe = self._phrase_candidates(q)
+        return self._ordinals(sure), self._ordinals(maybe)
+
+    def _phrase_candidates(self, q: query.Query) -> tuple[np.ndarray, np.ndarray]:
         scored = self._impact_matches(q)
         if scored is not None:
             return scored[1], np.zeros(0, dtype=np.int64)
         if isinstance(q, query.Phrase) and self.impacts is not None:
             return np.zeros(0, dtype=np.int64), self._with_every_word(q)
         if isinstance(q, query.Or):
-            parts = [self.phrase_candidates(sub) for sub in q.subqueries]
+            parts = [self._phrase_candidates(sub) for sub in q.subqueries]
             sure = np.unique(np.concatenate([p[0] for p in parts] + [np.zeros(0, dtype=np.int64)]))
             maybe = np.unique(np.concatenate([p[1] for p in parts] + [np.zeros(0, dtype=np.int64)]))
             return sure, np.setdiff1d(maybe, sure, assume_unique=True)
-        return np.asarray(self.matching_docnums(q), dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.asarray(self._matching_docnums(q), dtype=np.int64), np.zeros(0, dtype=np.int64)
 
     def _with_every_word(self, phrase: query.Phrase) -> np.ndarray:
         """Live documents whose field has every word of the phrase (from the impacts' rows)."""
@@ -141,7 +164,15 @@ class KeywordRetriever:
             return np.zeros(0, dtype=np.int64)
         return found[self._live[found]]
 
-    def contains(self, q: query.Query, docnums: np.ndarray) -> np.ndarray:
+    def contains(self, q: query.Query, ordinals: np.ndarray) -> np.ndarray:
+        """Which of these releases match `q` (a bool per ordinal, in the order given)."""
+        docnums = self._docnum_by_ordinal[np.asarray(ordinals, dtype=np.int64)]
+        order = np.argsort(docnums)
+        found = np.zeros(len(docnums), dtype=bool)
+        found[order] = self._contains(q, docnums[order])
+        return found
+
+    def _contains(self, q: query.Query, docnums: np.ndarray) -> np.ndarray:
         """Which of these documents (ascending docnums) match `q`: a phrase by its word positions, read for these
         documents only (Whoosh's phrase matcher reads them for every document that has all the words)."""
         docnums = np.asarray(docnums, dtype=np.int64)
@@ -150,9 +181,9 @@ class KeywordRetriever:
         if isinstance(q, query.Or) and self._impact_matches(q) is None:
             found = np.zeros(len(docnums), dtype=bool)
             for sub in q.subqueries:
-                found |= self.contains(sub, docnums)
+                found |= self._contains(sub, docnums)
             return found
-        return np.isin(docnums, np.asarray(self.matching_docnums(q), dtype=np.int64))
+        return np.isin(docnums, np.asarray(self._matching_docnums(q), dtype=np.int64))
 
     def _phrase_at(self, phrase: query.Phrase, docnums: np.ndarray) -> np.ndarray:
         """Whoosh's Phrase semantics (SpanNear2, slop 1, in order): word i at position p + i for some p."""
@@ -187,31 +218,19 @@ class KeywordRetriever:
             return None
         return scores, np.flatnonzero((scores > 0) & self._live)
 
-    def filter_docnums(self, entity_groups: Iterable[list[str]], date_from: dt.date | None,
-                       date_to: dt.date | None) -> set[int]:
-        """Documents that have at least one key of every group and a date in the range."""
-        clauses: list[query.Query] = []
-        for keys in entity_groups:
-            clauses.append(query.Or([query.Term("entities", k) for k in keys]) if keys else query.NullQuery)
-        if date_from or date_to:
-            start = dt.datetime.combine(date_from, dt.time.min) if date_from else None
-            end = dt.datetime.combine(date_to, dt.time.max) if date_to else None
-            clauses.append(query.DateRange("date", start, end))
-        if any(c is query.NullQuery for c in clauses):
-            return set()
-        return set(self.searcher().docs_for_query(query.And(clauses)))
+    def days(self) -> np.ndarray:
+        """Each release's date as a proleptic day number (0 = undated), by ordinal, from the date column (no
+        stored fields read)."""
+        raw = read_column(self.searcher().reader(), "date", translate=False)
+        days = np.zeros(len(self._docnum_by_ordinal), dtype=np.int64)
+        for ordinal, docnum in enumerate(self._docnum_by_ordinal.tolist()):
+            if raw[docnum] != _NO_DATE:
+                days[ordinal] = long_to_datetime(raw[docnum]).date().toordinal()
+        return days
 
-    def date(self, docnum: int) -> dt.date | None:
-        """The release date from the date column, without reading stored fields."""
-        if self._dates is None:
-            self._dates = read_column(self.searcher().reader(), "date", translate=False)
-        raw = self._dates[docnum]
-        if raw == _NO_DATE:
-            return None
-        return long_to_datetime(raw).date()
-
-    def stored(self, docnum: int) -> dict:
-        return self.searcher().stored_fields(docnum)
+    def stored(self, ordinal: int) -> dict:
+        """The stored fields of a release."""
+        return self.searcher().stored_fields(int(self._docnum_by_ordinal[ordinal]))
 
     def body_terms(self, q: query.Query) -> frozenset[str]:
         """The analysed query terms that match body text (for highlighting)."""

@@ -1,20 +1,11 @@
 """The semantic retriever: FAISS over passage vectors; a release scores by its best passage."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import faiss
 import numpy as np
 
 from indexer.store.vectors import PassageMap
-
-
-
-@dataclass(frozen=True)
-class SemanticHit:
-    ordinal: int  # release ordinal in the passage map
-    similarity: float
-    passage: int  # FAISS id of the best passage
+from search.runs import Run
 
 
 class SemanticRetriever:
@@ -52,7 +43,7 @@ class SemanticRetriever:
         return scores
 
     def search(self, vector: np.ndarray, depth: int, allowed: np.ndarray | None = None,
-               scores: np.ndarray | None = None, passage_sims: np.ndarray | None = None) -> list[SemanticHit]:
+               scores: np.ndarray | None = None, passage_sims: np.ndarray | None = None) -> Run:
         """The `depth` best releases by best-passage similarity (ties: lower ordinal first); `allowed` (release
         ordinals) restricts the search. `scores` and `passage_sims`: release_similarities(vector) and
         passage_similarities(vector), if already computed."""
@@ -60,13 +51,14 @@ class SemanticRetriever:
         candidates = np.flatnonzero(self._has_passages) if allowed is None else \
             np.asarray(allowed, dtype=np.int64)[self._has_passages[allowed]]
         if depth <= 0 or not len(candidates):
-            return []
+            return Run.empty(with_passages=True)
         if len(candidates) > depth:
             kth = np.argpartition(-scores[candidates], depth - 1)[:depth]
             cut = scores[candidates[kth]].min()
             candidates = candidates[scores[candidates] >= cut]  # everything tied with the last one, for stable ties
         top = candidates[np.lexsort((candidates, -scores[candidates]))][:depth]
-        return [SemanticHit(int(o), float(scores[o]), self._best_passage(o, vector, passage_sims)) for o in top]
+        passages = [self._best_passage(o, vector, passage_sims) for o in top.tolist()]
+        return Run(top.astype(np.int64), scores[top].astype(np.float64), np.array(passages, dtype=np.int64))
 
     def _best_passage(self, ordinal: int, vector: np.ndarray, passage_sims: np.ndarray | None = None) -> int:
         start, end = int(self._first[ordinal]), int(self._first[ordinal + 1])

@@ -27,7 +27,7 @@ def release(release_id: str):
     found = engine().release(release_id)
     if found is None:
         return error_response(404, f"no release with id {release_id!r}")
-    return jsonify(found)
+    return jsonify(found.to_json())
 
 
 @api.get("/api/entities")
@@ -46,7 +46,7 @@ def entities():
     q = args.get("q", "")
     if len(q) > 200:
         raise RequestError("'q' is at most 200 characters")
-    return jsonify({"type": type_, "q": q, "entities": engine().entities(type_, q, limit)})
+    return jsonify({"type": type_, "q": q, "entities": [e.to_json() for e in engine().entities(type_, q, limit)]})
 
 
 @api.get("/api/entities/<type_>/<path:name>")
@@ -57,7 +57,7 @@ def entity(type_: str, name: str):
     found = engine().entity(type_, name)
     if found is None:
         return error_response(404, f"no {type_} named {name!r}")
-    return jsonify(found)
+    return jsonify(found.to_json())
 
 
 @api.get("/healthz")
@@ -68,8 +68,8 @@ def healthz():
         "status": "ok",
         "version": eng.version_dir.name,
         "releases": eng.size,
-        "embedding_model": eng.manifest["embedding_model"],
-        "created": eng.manifest["created"],
+        "embedding_model": eng.manifest.embedding_model,
+        "created": eng.manifest.created,
     })
 
 

@@ -129,7 +129,7 @@ def release(release_id: str):
     found = engine().release(release_id)
     if found is None:
         return error_response(404, f"No release with id {release_id!r}.")
-    paragraphs = [p.strip() for p in found["body"].split("\n\n") if p.strip()]
+    paragraphs = [p.strip() for p in found.body.split("\n\n") if p.strip()]
     return render_template("release.html", release=found, paragraphs=paragraphs, types=ENTITY_TYPES,
                            filter_url=lambda t, n: search_url(SearchRequest(), entity=[f"{t}:{n}"]))
 
@@ -153,10 +153,10 @@ def entity(type_: str, name: str):
     found = eng.entity(type_, name) if type_ in ENTITY_TYPES else None
     if found is None:
         return error_response(404, f"No {type_} named {name!r}.")
-    releases = [eng.release(rid) for rid in found["release_ids"][:ENTITY_PAGE_RELEASES]]
-    chart = month_bars([(m["month"], m["releases"]) for m in found["months"]],
-                       f"Releases naming {found['name']} per month")
-    search_link = search_url(SearchRequest(), entity=[f"{found['type']}:{found['name']}"])
-    issued_link = search_url(SearchRequest(), issuer=[found["name"]]) if found["issued"] else None
+    releases = [eng.release(rid) for rid in found.release_ids[:ENTITY_PAGE_RELEASES]]
+    chart = month_bars([(m.month, m.releases) for m in found.months],
+                       f"Releases naming {found.name} per month")
+    search_link = search_url(SearchRequest(), entity=[f"{found.type}:{found.name}"])
+    issued_link = search_url(SearchRequest(), issuer=[found.name]) if found.issued else None
     return render_template("entity.html", entity=found, releases=releases, chart=chart,
                            search_link=search_link, issued_link=issued_link)

@@ -129,6 +129,14 @@ def update_keyword_index(
     return _write(index.open_dir(str(directory)), releases, entity_keys, delete_ids, before_commit)
 
 
+def stored_release(stored: dict, release_id: str) -> Release:
+    """The release as the keyword index stored it (Whoosh keeps the date as a datetime)."""
+    when = stored.get("date")
+    date = when.date() if isinstance(when, dt.datetime) else when if isinstance(when, dt.date) else None
+    return Release(release_id, stored.get("title", ""), stored.get("body", ""), date,
+                   stored.get("source", ""), stored.get("url", ""))
+
+
 def read_column(reader: IndexReader, field: str, *, translate: bool = True) -> list:
     """A column's value for every document number.
 

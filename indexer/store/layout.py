@@ -56,6 +56,10 @@ class IndexBusy(RuntimeError):
     """Another process is writing this index."""
 
 
+class IndexMismatch(RuntimeError):
+    """The parts of an index version disagree, or the index was built with another model than the one given."""
+
+
 def resolve_index_dir(arg: str | os.PathLike[str] | None = None) -> Path:
     """`--index DIR`, else $ANNOUNCEMENTS_INDEX, else ./index."""
     return Path(arg or os.environ.get(ENV_VAR) or DEFAULT_DIR)

@@ -101,10 +101,10 @@ def test_keyword_snippet_marks_matches_and_semantic_hit_gets_its_passage(seed_en
 
 
 def test_explain_gives_ranks_scores_and_similarities(seed_engine):
-    default = seed_engine.search(SearchRequest(q="Hisense port", explain=True)).hits[0].explain["fusion"]
+    default = seed_engine.search(SearchRequest(q="Hisense port", explain=True)).hits[0].to_json()["explain"]["fusion"]
     assert (default["method"], default["alpha"]) == ("convex", 0.5)  # the default chosen on SciFact train
     result = seed_engine.search(SearchRequest(q="Hisense port", fusion="rrf", explain=True))
-    first = result.hits[0].explain
+    first = result.hits[0].to_json()["explain"]
     assert first["keyword"]["rank"] == 1 and first["keyword"]["score"] > 0
     assert first["semantic"]["rank"] >= 1 and -1 <= first["semantic"]["similarity"] <= 1
     assert first["fusion"]["rrf_k"] == 60
@@ -128,14 +128,14 @@ def test_stop_words_only_warns_in_keyword_mode(seed_engine):
 
 
 def test_release_and_entity_lookups(seed_engine):
-    release = seed_engine.release(PORTS)
+    release = seed_engine.release(PORTS).to_json()
     assert release["body"].startswith("On June 19, SITC, Hisense and Qingdao Port signed")
     assert "SITC" in release["entities"]["org"] and release["date"] == "2023-06-26"
     assert seed_engine.release("nope") is None
-    entity = seed_engine.entity("org", "cimc")
+    entity = seed_engine.entity("org", "cimc").to_json()
     assert entity["name"] == "CIMC" and entity["release_ids"] == [CIMC]
     assert seed_engine.entity("person", "CIMC") is None
-    names = [e["name"] for e in seed_engine.entities("org", "qing")]
+    names = [e.to_json()["name"] for e in seed_engine.entities("org", "qing")]
     assert "Qingdao Port" in names and "CIMC" not in names
 
 
@@ -168,9 +168,9 @@ def test_hyphenated_names_match_and_never_exclude(seed_engine):
 def test_quoted_phrase_keeps_its_release_on_top_and_explain_says_why(seed_engine):
     result = seed_engine.search(SearchRequest(q='"Qingdao Port"', explain=True))
     assert [h.id for h in result.hits] == [PORTS, CIMC]  # CIMC comes only from the semantic side
-    assert result.hits[0].explain["exact"]["contains"] == [{"kind": "phrase", "text": "Qingdao Port"}]
-    assert result.hits[1].explain["exact"]["contains"] == []
-    assert result.hits[1].explain["keyword"] is None
+    assert result.hits[0].to_json()["explain"]["exact"]["contains"] == [{"kind": "phrase", "text": "Qingdao Port"}]
+    assert result.hits[1].to_json()["explain"]["exact"]["contains"] == []
+    assert result.hits[1].to_json()["explain"]["keyword"] is None
     other = seed_engine.search(SearchRequest(q='"Mohan Port" railway', explain=True))
     assert [h.id for h in other.hits] == [CIMC, PORTS]
 
@@ -178,31 +178,31 @@ def test_quoted_phrase_keeps_its_release_on_top_and_explain_says_why(seed_engine
 def test_entity_named_in_the_query_is_recognised_from_the_catalog(seed_engine):
     result = seed_engine.search(SearchRequest(q="CIMC ports", explain=True))
     assert result.hits[0].id == CIMC
-    assert result.hits[0].explain["exact"]["terms"] == [{"kind": "entity", "text": "CIMC"}]
-    assert result.hits[0].explain["exact"]["contains"] == [{"kind": "entity", "text": "CIMC"}]
-    assert result.hits[1].explain["exact"]["contains"] == []  # the port release never names CIMC
+    assert result.hits[0].to_json()["explain"]["exact"]["terms"] == [{"kind": "entity", "text": "CIMC"}]
+    assert result.hits[0].to_json()["explain"]["exact"]["contains"] == [{"kind": "entity", "text": "CIMC"}]
+    assert result.hits[1].to_json()["explain"]["exact"]["contains"] == []  # the port release never names CIMC
     lower = seed_engine.search(SearchRequest(q="cimc ports", explain=True))
-    assert lower.hits[0].explain["exact"] is None  # lower-case words are not taken for names
+    assert lower.hits[0].to_json()["explain"]["exact"] is None  # lower-case words are not taken for names
     # A long description that happens to name CIMC is not a request for CIMC: no tier (NAME_SHARE).
     long = seed_engine.search(SearchRequest(q="which company signed a strategic agreement on port logistics with CIMC",
                                             explain=True))
-    assert long.hits[0].explain["exact"] is None
+    assert long.hits[0].to_json()["explain"]["exact"] is None
 
 
 def test_explain_is_truthful_for_each_mode_and_fusion(seed_engine):
-    keyword = seed_engine.search(SearchRequest(q="Hisense port", mode="keyword", explain=True)).hits[0].explain
+    keyword = seed_engine.search(SearchRequest(q="Hisense port", mode="keyword", explain=True)).hits[0].to_json()["explain"]
     assert keyword["fusion"] is None and keyword["semantic"] is None  # no fusion happened
     convex = seed_engine.search(SearchRequest(q="agreements involving ports", fusion="convex", alpha=0.3,
                                               explain=True))
     for hit in convex.hits:
-        f = hit.explain["fusion"]
+        f = hit.to_json()["explain"]["fusion"]
         assert (f["method"], f["alpha"], f["weights"]) == ("convex", 0.3, {"keyword": 0.7, "semantic": 0.3})
         assert hit.score == pytest.approx(0.7 * f["keyword_normalised"] + 0.3 * f["semantic_normalised"], abs=1e-6)
-        assert f["similarity"] == hit.explain["semantic"]["similarity"]
-    assert convex.hits[0].explain["fusion"]["keyword_normalised"] == 1.0  # the best BM25 is the top of the scale
+        assert f["similarity"] == hit.to_json()["explain"]["semantic"]["similarity"]
+    assert convex.hits[0].to_json()["explain"]["fusion"]["keyword_normalised"] == 1.0  # the best BM25 is the top of the scale
     rrf = seed_engine.search(SearchRequest(q="Hisense port", fusion="rrf", alpha=0.25, explain=True)).hits[0]
-    k, s = rrf.explain["keyword"]["rank"], rrf.explain["semantic"]["rank"]
-    assert rrf.explain["fusion"]["weights"] == {"keyword": 1.5, "semantic": 0.5}
+    k, s = rrf.to_json()["explain"]["keyword"]["rank"], rrf.to_json()["explain"]["semantic"]["rank"]
+    assert rrf.to_json()["explain"]["fusion"]["weights"] == {"keyword": 1.5, "semantic": 0.5}
     assert rrf.score == pytest.approx(1.5 / (60 + k) + 0.5 / (60 + s))
     warned = seed_engine.search(SearchRequest(q="Hisense", mode="keyword", alpha=0.2))
     assert "'fusion' and 'alpha' apply to mode=hybrid only; they were ignored" in warned.warnings
@@ -212,7 +212,7 @@ def test_concurrent_first_queries_load_the_query_encoder_once(seed_index, monkey
     import threading
     import time
 
-    import search.engine as engine_module
+    import search.query_vectors as engine_module  # where the engine's query side loads its model
     from search.engine import Engine
 
     real, calls = engine_module.load_query_encoder, []

@@ -16,14 +16,20 @@ def retriever(sample_engine):
 
 
 def whoosh_scores(retriever, text):
+    """Whoosh's own scores, by release ordinal (the retriever's one id space)."""
     results = retriever.searcher().search(retriever.parse(text), limit=None)
-    return {hit.docnum: hit.score for hit in results}
+    return {int(retriever.ordinal_by_docnum[hit.docnum]): hit.score for hit in results}
+
+
+def ranked_pairs(retriever, q, allowed=None):
+    run = retriever.ranked(q, allowed)
+    return list(zip(run.ordinals.tolist(), run.scores.tolist()))
 
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_impacts_match_whoosh_scores_and_match_set(retriever, text):
     expected = whoosh_scores(retriever, text)
-    got = dict(retriever.search(retriever.parse(text), None))
+    got = dict(ranked_pairs(retriever, retriever.parse(text)))
     assert set(got) == set(expected)
     for docnum, score in expected.items():
         assert got[docnum] == pytest.approx(score, rel=1e-5)
@@ -33,17 +39,17 @@ def test_filter_restricts_the_fast_path(retriever):
     import numpy as np
 
     q = retriever.parse("quarterly revenue growth")
-    everything = retriever.search(q, None)
+    everything = ranked_pairs(retriever, q)
     allowed = np.array(sorted(d for d, _ in everything[::2]))
-    assert [d for d, _ in retriever.search(q, allowed)] == [d for d, _ in everything if d in set(allowed.tolist())]
-    assert retriever.search(q, np.zeros(0, dtype=np.int64)) == []
+    assert [d for d, _ in ranked_pairs(retriever, q, allowed)] == [d for d, _ in everything if d in set(allowed.tolist())]
+    assert ranked_pairs(retriever, q, np.zeros(0, dtype=np.int64)) == []
 
 
 @pytest.mark.parametrize("text", ['"smart home"', "bitcoin AND mining", "bitcoin NOT mining", "(bitcoin OR gold) AND mining"])
 def test_other_queries_fall_back_to_whoosh(retriever, text):
     q = retriever.parse(text)
     assert retriever.impacts.score(q) is None
-    assert dict(retriever.search(q, None)) == pytest.approx(whoosh_scores(retriever, text))
+    assert dict(ranked_pairs(retriever, q)) == pytest.approx(whoosh_scores(retriever, text))
 
 
 def test_impacts_are_cached_in_the_version_and_reloaded(sample_engine):
@@ -66,7 +72,7 @@ def test_containment_checks_match_whoosh_with_or_without_impacts(retriever, text
     give exactly the documents Whoosh matches."""
     q = retriever.parse(text)
     expected = sorted(retriever.searcher().docs_for_query(q))
-    assert retriever.matching_docnums(q) == expected
+    assert retriever._matching_docnums(q) == expected  # docnums: the retriever's internal fast path
     if text in ('"bitcoin"', '"Haier"'):
         assert retriever.impacts.score(q) is not None and expected  # the fast path, and it found something
 
@@ -75,7 +81,7 @@ def title_phrases(retriever, count: int) -> list[str]:
     """Two- to four-word runs of real titles (common words among them), plus phrases with stop words and repeats."""
     import itertools
 
-    titles = [retriever.stored(d)["title"] for d in range(0, len(retriever.ids_by_docnum), 7)]
+    titles = [retriever.stored(o)["title"] for o in range(0, int((retriever.ordinal_by_docnum >= 0).sum()), 7)]
     runs = []
     for title in titles:
         words = title.replace('"', " ").split()
@@ -94,7 +100,8 @@ def test_phrase_candidates_and_checks_give_exactly_what_whoosh_matches(retriever
     checked_maybes = 0
     for phrase in title_phrases(retriever, 120):
         q = retriever.parse('"' + phrase + '"')
-        expected = sorted(d for d in retriever.searcher().docs_for_query(q) if retriever._live[d])
+        expected = sorted(int(retriever.ordinal_by_docnum[d]) for d in retriever.searcher().docs_for_query(q)
+                          if retriever._live[d])
         sure, maybe = retriever.phrase_candidates(q)
         assert not set(sure.tolist()) & set(maybe.tolist()), phrase
         confirmed = maybe[retriever.contains(q, maybe)]

@@ -14,7 +14,7 @@ def sample_records(path):
 def test_sample_indexes_every_release(sample_engine, sample_corpus):
     records = sample_records(sample_corpus)
     assert sample_engine.size == len(records) == 300
-    assert sample_engine.manifest["skipped"] == 0
+    assert sample_engine.manifest.skipped == 0
 
 
 @pytest.mark.parametrize("position", [0, 37, 111, 222, 299])
@@ -62,24 +62,26 @@ def test_a_quoted_phrase_is_never_below_a_release_that_lacks_it(sample_engine, s
 
 def test_a_company_named_in_the_query_puts_its_releases_first(sample_engine):
     result = sample_engine.search(SearchRequest(q="Partners Group office in the Gulf", limit=10, explain=True))
-    terms = result.hits[0].explain["exact"]["terms"]
+    terms = result.hits[0].to_json()["explain"]["exact"]["terms"]
     assert {"kind": "entity", "text": "Partners Group"} in terms
-    group = sample_engine.entity("org", "Partners Group")["release_ids"]
+    group = sample_engine.entity("org", "Partners Group").to_json()["release_ids"]
     assert len(group) >= 2
     assert {h.id for h in result.hits[: len(group)]} == set(group)
     assert all("Partners Group" not in h.entities["org"] for h in result.hits[len(group):])
 
 
 def test_an_entitys_tagged_releases_are_the_keyword_index_entity_filter(sample_engine):
-    """Exact entity tiers read an entity's releases from the facet matrix; the keyword index's entity filter (what
-    `entity=` uses) must give the same releases for every entity of the catalog."""
+    """Filters, exact entity tiers and profiles read an entity's releases from the facet matrix; the mention keys the
+    keyword index stores for each release must give the same releases for every entity of the catalog."""
     import numpy as np
+    from whoosh import query
 
     checked = 0
+    keyword = sample_engine.keyword
     for key, info in sample_engine.catalog.entities.items():
-        tagged = sample_engine.facet_counter.releases_with(key)
-        filtered = sorted(sample_engine.ordinal_of[sample_engine.keyword.ids_by_docnum[d]]
-                          for d in sample_engine.keyword.filter_docnums([list(info.aliases)], None, None))
+        tagged = sample_engine.releases_of(info)
+        whoosh_query = query.Or([query.Term("entities", alias) for alias in info.aliases])
+        filtered = sorted(int(keyword.ordinal_by_docnum[d]) for d in keyword.searcher().docs_for_query(whoosh_query))
         assert tagged.tolist() == filtered, info.name
         checked += len(filtered) > 1
     assert checked > 50

@@ -65,9 +65,9 @@ def test_nothing_valid_is_lost(messy, embedder):
     assert summary.releases == 4
     engine = Engine.open(index_dir, embedder=embedder)
     assert sorted(h.id for h in engine.search(SearchRequest(limit=100)).hits) == ["huge", "ok1", "ok2", "scripted"]
-    assert engine.release("ok1")["title"] == "Valid one"  # the first of the duplicate ids wins
-    assert engine.release("ok2")["date"] is None  # a wrongly typed optional field is dropped, the release kept
-    scripted = engine.release("scripted")
+    assert engine.release("ok1").to_json()["title"] == "Valid one"  # the first of the duplicate ids wins
+    assert engine.release("ok2").to_json()["date"] is None  # a wrongly typed optional field is dropped, the release kept
+    scripted = engine.release("scripted").to_json()
     assert scripted["title"] == "Port opens new berth" and scripted["body"] == "The berth opened in Qingdao."
     assert [h.id for h in engine.search(SearchRequest(q="noise", mode="keyword")).hits] == []
 

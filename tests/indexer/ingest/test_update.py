@@ -72,7 +72,7 @@ def test_update_adds_replaces_and_skips_unchanged_without_touching_old_vectors(t
         new_rows = new_vectors[new_map.passage_release == list(new_map.release_ids).index(rid)]
         assert np.array_equal(old_rows, new_rows)
     engine = Engine.open(base_index, embedder=embedder)
-    assert engine.release("b")["title"] == "Haier closes factory"
+    assert engine.release("b").to_json()["title"] == "Haier closes factory"
     # The catalog (kept mentions + NER of the new releases only) equals one built from scratch in the same order.
     from indexer.ingest.canonical import build_catalog
     from indexer.ingest.entities import extract_mentions, release_text
@@ -81,7 +81,7 @@ def test_update_adds_replaces_and_skips_unchanged_without_touching_old_vectors(t
     mentions = list(extract_mentions(nlp, [release_text(r["title"], r["body"]) for r in final]))
     assert engine.catalog.to_json() == build_catalog([r["id"] for r in final], mentions).to_json()
     assert engine.catalog.find("SITC") is not None and "a" in engine.entity(
-        engine.catalog.find("SITC").type, "SITC")["release_ids"]
+        engine.catalog.find("SITC").type, "SITC").to_json()["release_ids"]
 
 
 def test_an_update_of_undated_releases_keeps_the_old_dates(tmp_path, base_index, nlp, embedder):
@@ -89,7 +89,7 @@ def test_an_update_of_undated_releases_keeps_the_old_dates(tmp_path, base_index,
     update_index([jsonl(tmp_path / "u.jsonl", release("u", "Undated note", "No date here.", date=""))], base_index,
                  nlp=nlp, embedder=embedder, progress=False)
     engine = Engine.open(base_index, embedder=embedder)
-    assert [engine.release(r)["date"] for r in ("a", "b", "c", "u")] == ["2024-01-02"] * 3 + [None]
+    assert [engine.release(r).to_json()["date"] for r in ("a", "b", "c", "u")] == ["2024-01-02"] * 3 + [None]
     assert [h.id for h in engine.search(SearchRequest(date_from=dt.date(2024, 1, 1))).hits] \
         == ["a", "b", "c"]
 
