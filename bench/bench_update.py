@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from indexer.store import layout
+from indexer.store.manifest import Manifest
 from indexer.ingest.build import build_index
 from indexer.models.embeddings import load_embedder
 from indexer.ingest.entities import load_nlp
@@ -63,7 +64,7 @@ def main() -> None:
     shutil.copytree(version / layout.KEYWORD_DIR, args.out / "keyword-copy", dirs_exist_ok=True)
     whoosh_copy = time.perf_counter() - started
     shutil.rmtree(args.out / "keyword-copy")
-    meta = layout.read_json(version / layout.MANIFEST)
+    meta = Manifest.load(version)
 
     started = time.perf_counter()
     summary = update_index([added], work, nlp=nlp, embedder=embedder, progress=False)
@@ -72,7 +73,7 @@ def main() -> None:
     new = summary.changes["added"] + summary.changes["replaced"]
     s = summary.seconds
     reuse = s.get("copy", 0) + whoosh_copy
-    print(f"\nAdding {new} releases to an index of {meta['releases']} ({meta['passages']} passages), 2 cores:")
+    print(f"\nAdding {new} releases to an index of {meta.releases} ({meta.passages} passages), 2 cores:")
     print(f"  total {total:.1f} s = {total / max(new, 1):.2f} s per added release")
     print(f"  reusing the old version: {reuse:.1f} s (read vectors/map/catalog {s.get('copy', 0):.1f} s, "
           f"copy Whoosh dir {whoosh_copy:.1f} s, "

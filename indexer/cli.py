@@ -57,10 +57,11 @@ def delete_command(ids: tuple[str, ...], index_dir: str | None) -> None:
     """Remove releases by id (all or nothing: an unknown id changes nothing)."""
     from indexer.ingest.build import BuildError
     from indexer.ingest.update import delete_releases
+    from indexer.store.manifest import ManifestError
 
     try:
         summary = delete_releases(list(ids), resolve_index_dir(index_dir))
-    except (BuildError, IndexBusy, IndexNotFound) as exc:
+    except (BuildError, IndexBusy, IndexNotFound, ManifestError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary.report())
 

@@ -5,7 +5,6 @@ with the same steps and `write_version`. Both hold the index's writer lock for t
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import threading
@@ -22,6 +21,7 @@ from tqdm import tqdm
 
 from indexer.store import layout
 from indexer.store.catalog import Catalog
+from indexer.store.manifest import Manifest
 from indexer.ingest.canonical import build_catalog
 from indexer.models.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, load_embedder
 from indexer.models.query_encoder import prepare_query_encoder
@@ -168,24 +168,23 @@ def passage_map(releases: Sequence[Release], passages: Sequence[Sequence[Passage
 
 
 def manifest(embedding_model: str, dimensions: int, precision: str, ner_model: str, passages: PassageMap,
-             catalog: Catalog, skipped: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "format": layout.FORMAT_VERSION,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "embedding_model": embedding_model,
-        "dimensions": dimensions,
-        "embedding_precision": precision,
-        "ner_model": ner_model,
-        "releases": len(passages.release_ids),
-        "passages": len(passages.passage_release),
-        "entities": len(catalog.entities),
-        "passage_words": PASSAGE_WORDS,
-        "passage_overlap": PASSAGE_OVERLAP,
-        "max_passages": MAX_PASSAGES,
-        "keyword_schema": SCHEMA_VERSION,
-        "skipped": skipped,
+             catalog: Catalog, skipped: int, **extra: Any) -> Manifest:
+    """The manifest of a version holding `passages` and `catalog`, split and indexed with this code's settings."""
+    return Manifest(
+        embedding_model=embedding_model,
+        dimensions=dimensions,
+        embedding_precision=precision,
+        ner_model=ner_model,
+        releases=len(passages.release_ids),
+        passages=len(passages.passage_release),
+        entities=len(catalog.entities),
+        passage_words=PASSAGE_WORDS,
+        passage_overlap=PASSAGE_OVERLAP,
+        max_passages=MAX_PASSAGES,
+        keyword_schema=SCHEMA_VERSION,
+        skipped=skipped,
         **extra,
-    }
+    )
 
 
 KeywordWriter = Callable[[Path, Callable[[], None], threading.Event], None]
@@ -193,7 +192,7 @@ Embedding = Callable[[threading.Event], tuple[np.ndarray, PassageMap]]  # given 
 
 
 def write_version(index_dir: Path, write_keyword: KeywordWriter, embed: Embedding, catalog: Catalog,
-                  make_manifest: Callable[[PassageMap], dict[str, Any]], seconds: dict[str, float],
+                  make_manifest: Callable[[PassageMap], Manifest], seconds: dict[str, float],
                   on_stage: StageHook | None = None, base: Path | None = None) -> Path:
     """Write the parts into a private build directory and publish it; on any failure remove the build.
 
@@ -221,7 +220,7 @@ def write_version(index_dir: Path, write_keyword: KeywordWriter, embed: Embeddin
             write_vector_index(build_vector_index(vectors), build_dir / layout.VECTORS)
             passages.save(build_dir / layout.PASSAGES)
             catalog.save(build_dir / layout.CATALOG)
-            layout.write_json(build_dir / layout.MANIFEST, make_manifest(passages))
+            make_manifest(passages).save(build_dir)
         with timed(seconds, "publish"):
             return layout.publish(index_dir, build_dir, on_stage=on_stage)
     except BaseException:
@@ -294,8 +293,8 @@ def build_index(
             seconds, on_stage)
         # The server's query vectors come from an ONNX export of this model; make it while the model is loaded.
         prepare_query_encoder(embedder)
-    passage_count = layout.read_json(version / layout.MANIFEST)["passages"]
-    return BuildSummary(version, len(releases), passage_count, len(catalog.entities), problems, seconds)
+    return BuildSummary(version, len(releases), Manifest.load(version).passages, len(catalog.entities), problems,
+                        seconds)
 
 
 def rebuild_keyword_index(paths: Sequence[str | Path], index_dir: str | Path, *, progress: bool = True) -> Path:
@@ -321,10 +320,7 @@ def _rebuild_keyword_index(paths: Sequence[str | Path], index_dir: Path, progres
         write_keyword_index(build_dir / layout.KEYWORD_DIR, releases,
                             [catalog.releases[r.id].mention_keys() for r in releases])
         write_impacts(build_dir / layout.KEYWORD_DIR, build_dir / layout.IMPACTS, cache=build_dir / layout.POSTINGS)
-        manifest = layout.read_json(live / layout.MANIFEST)
-        manifest.update(keyword_schema=SCHEMA_VERSION,
-                        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-        layout.write_json(build_dir / layout.MANIFEST, manifest)
+        Manifest.load(live).replace(keyword_schema=SCHEMA_VERSION, created=Manifest.now()).save(build_dir)
         return layout.publish(index_dir, build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)

@@ -21,6 +21,7 @@ from indexer.ingest.build import (
     timed, until_stopped, write_version,
 )
 from indexer.store.catalog import Catalog
+from indexer.store.manifest import Manifest
 from indexer.ingest.canonical import build_catalog
 from indexer.models.embeddings import Embedder, load_embedder
 from indexer.ingest.entities import load_nlp
@@ -53,10 +54,11 @@ def _unchanged_ids(base: Path, releases: Sequence[Release]) -> set[str]:
     return unchanged
 
 
-def _check_models(meta: dict, embedding_model: str | None, ner_model: str | None) -> None:
+def _check_models(meta: Manifest, embedding_model: str | None, ner_model: str | None) -> None:
     for key, asked, flag in (("embedding_model", embedding_model, "--model"), ("ner_model", ner_model, "--ner-model")):
-        if asked and asked != meta[key]:
-            raise BuildError(f"the index was built with {key.replace('_', ' ')} {meta[key]!r}, not {asked!r}; "
+        built = getattr(meta, key)
+        if asked and asked != built:
+            raise BuildError(f"the index was built with {key.replace('_', ' ')} {built!r}, not {asked!r}; "
                              f"update it with the same model, or rebuild everything with `--rebuild {flag} {asked}`")
 
 
@@ -81,7 +83,7 @@ def update_index(
     delete_ids = list(dict.fromkeys(delete_ids))
     with layout.writer_lock(index_dir):
         base = layout.current_version(index_dir)
-        meta = layout.read_json(base / layout.MANIFEST)
+        meta = Manifest.load(base)
         _check_models(meta, embedding_model, ner_model)
         with timed(seconds, "parse"):
             releases, problems = parse_releases(paths, progress, on_stage) if paths else ([], [])
@@ -106,7 +108,7 @@ def update_index(
         changes = {"added": len(fresh) - len(replaced), "replaced": len(replaced), "deleted": len(delete_ids),
                    "unchanged": len(unchanged)}
         if not fresh and not delete_ids:
-            return BuildSummary(base, meta["releases"], meta["passages"], meta["entities"], problems, seconds,
+            return BuildSummary(base, meta.releases, meta.passages, meta.entities, problems, seconds,
                                 changes, published=False)
 
         with timed(seconds, "copy"):
@@ -121,12 +123,12 @@ def update_index(
         model: Embedder | None = None
         if fresh:
             with timed(seconds, "load models"):
-                nlp = nlp or load_nlp(meta["ner_model"])
+                nlp = nlp or load_nlp(meta.ner_model)
             with timed(seconds, "ner"):
                 new_mentions = extract_all(nlp, fresh, progress, on_stage)
             with timed(seconds, "load models"):  # after NER, whose workers are forked (see build_index)
-                model = embedder or load_embedder(meta["embedding_model"])
-            if model.name != meta["embedding_model"] or model.dim != meta["dimensions"]:
+                model = embedder or load_embedder(meta.embedding_model)
+            if model.name != meta.embedding_model or model.dim != meta.dimensions:
                 _check_models(meta, model.name, None)
 
         with timed(seconds, "ner"):
@@ -144,12 +146,13 @@ def update_index(
             lambda path, hook, stop: update_keyword_index(base / layout.KEYWORD_DIR, path, until_stopped(fresh, stop),
                                                           keys, sorted(removed), before_commit=hook),
             embed, catalog,
-            lambda pmap: manifest(meta["embedding_model"], meta["dimensions"], meta.get("embedding_precision", ""),
-                                  meta["ner_model"], pmap, catalog, len(problems), base_version=base.name,
-                                  update=changes),
+            # The copied Whoosh index keeps the base's schema; new passages are split with this code's settings.
+            lambda pmap: manifest(meta.embedding_model, meta.dimensions, meta.embedding_precision, meta.ner_model,
+                                  pmap, catalog, len(problems), base_version=base.name, update=changes,
+                                  ).replace(keyword_schema=meta.keyword_schema),
             seconds, on_stage, base=base)
-    final = layout.read_json(version / layout.MANIFEST)
-    return BuildSummary(version, final["releases"], final["passages"], len(catalog.entities), problems, seconds,
+    final = Manifest.load(version)
+    return BuildSummary(version, final.releases, final.passages, len(catalog.entities), problems, seconds,
                         changes)
 
 

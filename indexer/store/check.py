@@ -9,6 +9,7 @@ import numpy as np
 from indexer.store import layout
 from indexer.store.catalog import Catalog
 from indexer.store.keyword_index import open_keyword_index, read_column
+from indexer.store.manifest import Manifest, ManifestError
 from indexer.store.vectors import PassageMap, all_vectors, read_vector_index
 
 
@@ -45,17 +46,19 @@ def _passage_problems(pmap: PassageMap) -> list[str]:
 
 def check_version(version: Path) -> list[str]:
     """Every disagreement found in one version, as messages naming it (empty = consistent)."""
+    problems = []
     try:
-        meta = layout.read_json(version / layout.MANIFEST)
+        meta: Manifest | None = Manifest.load(version)
+    except ManifestError as exc:  # one finding; the other parts are still checked against each other
+        problems.append(str(exc))
+        meta = None
+    try:
         pmap = PassageMap.load(version / layout.PASSAGES)
         vectors = read_vector_index(version / layout.VECTORS)
         catalog = Catalog.load(version / layout.CATALOG)
         ix = open_keyword_index(version / layout.KEYWORD_DIR)
     except Exception as exc:  # any unreadable part is one finding, whatever the library raises
-        return [f"cannot read {version}: {type(exc).__name__}: {exc}"]
-    problems = []
-    if meta.get("format") != layout.FORMAT_VERSION:
-        problems.append(f"manifest format {meta.get('format')!r} is not {layout.FORMAT_VERSION}")
+        return problems + [f"cannot read {version}: {type(exc).__name__}: {exc}"]
     release_ids = [str(r) for r in pmap.release_ids]
     reference = set(release_ids)
     if len(reference) != len(release_ids):
@@ -68,17 +71,15 @@ def check_version(version: Path) -> list[str]:
     problems += _passage_problems(pmap)
     if vectors.ntotal != len(pmap.passage_release):
         problems.append(f"vector index has {vectors.ntotal} vectors but the passage map {len(pmap.passage_release)}")
-    if vectors.d != meta.get("dimensions"):
-        problems.append(f"vector index has {vectors.d} dimensions but the manifest says {meta.get('dimensions')}")
-    if not meta.get("embedding_model"):
-        problems.append("manifest names no embedding model")
+    if meta is not None and vectors.d != meta.dimensions:
+        problems.append(f"vector index has {vectors.d} dimensions but the manifest says {meta.dimensions}")
     norms = np.linalg.norm(all_vectors(vectors), axis=1) if vectors.ntotal else np.ones(0)
     if not np.all(np.abs(norms - 1) < 1e-3):
         problems.append(f"{int(np.sum(np.abs(norms - 1) >= 1e-3))} vectors are not unit length")
     for key, actual in (("releases", len(release_ids)), ("passages", vectors.ntotal),
                         ("entities", len(catalog.entities))):
-        if meta.get(key) != actual:
-            problems.append(f"manifest says {meta.get(key)} {key} but the index holds {actual}")
+        if meta is not None and getattr(meta, key) != actual:
+            problems.append(f"manifest says {getattr(meta, key)} {key} but the index holds {actual}")
     unknown_keys = {k for r in catalog.releases.values() for k in r.keys} - set(catalog.entities)
     if unknown_keys:
         problems.append(f"catalog releases name {len(unknown_keys)} entities it does not define")

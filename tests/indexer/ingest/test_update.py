@@ -140,6 +140,15 @@ def test_check_names_each_mismatch(base_index, tmp_path):
     assert "entity catalog has 1 releases the passage map lacks, e.g. 'ghost'" in problems
 
 
+def test_check_reports_a_bad_manifest_as_one_finding(base_index, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(layout.current_version(base_index), broken)
+    layout.write_json(broken / layout.MANIFEST, {**layout.read_json(broken / layout.MANIFEST), "releases": "three"})
+    problems = check_version(broken)
+    assert problems == [f"{broken / layout.MANIFEST}: releases must be a whole number, 0 or more (got 'three'); "
+                        "rebuild the index"]
+
+
 def test_cli_index_delete_check(tmp_path, base_index):
     cli = str(BIN / "announcements")
     ok = subprocess.run([cli, "check", "--index", str(base_index)], capture_output=True, text=True)
