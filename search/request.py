@@ -73,6 +73,33 @@ class SearchRequest:
     alpha: float | None = None  # hybrid only: weight of the semantic side in [0, 1]; None = the tuned default
     exact: bool = True  # quoted phrases and entity names in the query keep the releases that contain them on top
 
+    def to_params(self, *, defaults: bool = False) -> list[tuple[str, str]]:
+        """The query parameters that parse_request turns back into this request, in PARAMETERS order: a repeated
+        parameter as repeated pairs; values equal to the default left out (kept with `defaults`, except None)."""
+        pairs: list[tuple[str, str]] = []
+        for name in PARAMETERS:
+            field = _FIELD_OF.get(name, name)
+            value = getattr(self, field)
+            if value is None or (not defaults and value == getattr(_DEFAULT_REQUEST, field)):
+                continue
+            pairs += [(name, _param_text(v)) for v in (value if isinstance(value, tuple) else (value,))]
+        return pairs
+
+
+_DEFAULT_REQUEST = SearchRequest()
+_FIELD_OF = {"entity": "entities", "issuer": "issuers", "category": "categories"}  # where the names differ
+
+
+def _param_text(value: object) -> str:
+    """One field value as parse_request reads it."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, EntityFilter):
+        return value.param()
+    return str(value)  # str(float) is the shortest text that reads back as the same float
+
 
 class RequestError(ValueError):
     """A bad parameter; the message says what to send instead."""

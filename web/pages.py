@@ -1,6 +1,7 @@
 """The HTML pages: search with facets, a release, an entity. Same request parsing and engine call as the API."""
 from __future__ import annotations
 
+from typing import Sequence
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
@@ -8,11 +9,10 @@ from flask import Blueprint, render_template, request, url_for
 from indexer.store.records import CATEGORY_LABELS
 from indexer.store.records import ENTITY_TYPES
 from search.facets import month_range
-from search.request import (FACET_SIZE, MODES, PARAMETERS, SORTS, EntityFilter, RequestError, SearchRequest,
-                            parse_request)
-from web.context import engine, error_response
+from search.request import MODES, PARAMETERS, SORTS, EntityFilter, RequestError, SearchRequest, parse_request
 from web.api import ENTITY_LIST_PARAMETERS
 from web.charts import month_bars
+from web.context import engine, error_response
 from web.parameters import accepts
 
 pages = Blueprint("pages", __name__)
@@ -21,27 +21,26 @@ MORE_FACET_VALUES = 200  # what "more" asks for
 ENTITY_LIST = 100
 FACET_TITLES = {"org": "Organisations", "person": "People", "place": "Places", "facility": "Facilities",
                 "issuer": "Issuer", "category": "Announcement type", "month": "Month"}
+_PARAMETER_DEFAULTS = dict(SearchRequest().to_params(defaults=True))  # e.g. offset -> "0": left out of URLs
+_PARAMETER_ORDER = {name: n for n, name in enumerate(PARAMETERS)}
 
 
-def search_url(req: SearchRequest, **changes) -> str:
-    """The /search URL of `req` with some fields changed (offset resets unless given)."""
-    fields = {
-        "q": req.q, "mode": req.mode, "sort": req.sort,
-        "entity": [f.param() for f in req.entities],
-        "issuer": list(req.issuers),
-        "category": list(req.categories),
-        "facet_size": req.facet_size,
-        "facet_q": req.facet_q,
-        "date_from": req.date_from.isoformat() if req.date_from else "",
-        "date_to": req.date_to.isoformat() if req.date_to else "",
-        "offset": 0,
-    }
-    fields.update(changes)
-    defaults = {"mode": "hybrid", "sort": "relevance", "offset": 0, "facet_size": FACET_SIZE}
-    repeated = ("entity", "issuer", "category")
-    params = [(k, v) for k, v in fields.items() if k not in repeated and v not in ("", None) and defaults.get(k) != v]
-    params += [(k, v) for k in repeated for v in fields[k]]
-    return url_for("pages.search") + ("?" + urlencode(params) if params else "")
+def search_url(req: SearchRequest, **changes: str | int | Sequence[str]) -> str:
+    """The /search URL of `req` with some parameters replaced, each written as in a URL (entity=["org:SITC"],
+    offset=20, date_from="" to drop it). The offset resets unless given: a changed search starts on page one."""
+    changes.setdefault("offset", 0)
+    pairs = [(name, value) for name, value in req.to_params() if name not in changes]
+    for name, value in changes.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs += [(name, str(v)) for v in values if str(v) not in ("", _PARAMETER_DEFAULTS.get(name))]
+    pairs.sort(key=lambda pair: _PARAMETER_ORDER[pair[0]])  # stable: repeated values keep their order
+    return url_for("pages.search") + ("?" + urlencode(pairs) if pairs else "")
+
+
+def hidden_fields(req: SearchRequest, *set_by_form: str) -> list[tuple[str, str]]:
+    """The current search as hidden form fields, so a form inside the page keeps it; the parameters the form sets
+    itself are left out, and the offset (a changed search starts on page one)."""
+    return [(name, value) for name, value in req.to_params() if name not in set_by_form and name != "offset"]
 
 
 def _toggled(values: list[str], value: str) -> list[str]:
@@ -60,13 +59,7 @@ def toggle_url(req: SearchRequest, type_: str, value: str) -> str:
         if (req.date_from, req.date_to) == (first, last):
             return search_url(req, date_from="", date_to="")
         return search_url(req, date_from=first.isoformat(), date_to=last.isoformat())
-    chosen = EntityFilter(type_, value)
-    current = [f.param() for f in req.entities]
-    if any(f.type == type_ and f.name.casefold() == value.casefold() for f in req.entities):
-        current = [f.param() for f in req.entities if not (f.type == type_ and f.name.casefold() == value.casefold())]
-    else:
-        current.append(chosen.param())
-    return search_url(req, entity=current)
+    return search_url(req, entity=_toggled([f.param() for f in req.entities], EntityFilter(type_, value).param()))
 
 
 @pages.app_template_global()
@@ -100,17 +93,10 @@ def search():
                            modes=MODES, sorts=SORTS, types=ENTITY_TYPES, facet_titles=FACET_TITLES,
                            category_labels=CATEGORY_LABELS, toggle_url=lambda t, v: toggle_url(req, t, v),
                            more_url=lambda t: search_url(req, facet_size=MORE_FACET_VALUES) + f"#facet-{t}",
-                           filters=_filter_chips(req), hidden_params=_hidden_params(req),
+                           filters=_filter_chips(req),
+                           facet_form_fields=hidden_fields(req, "facet_size", "facet_q"),
+                           options_form_fields=hidden_fields(req, "mode", "sort", "date_from", "date_to"),
                            clear_facet_q=search_url(req, facet_q=""))
-
-
-def _hidden_params(req: SearchRequest) -> list[tuple[str, str]]:
-    """The current search as form fields, so a form inside the page keeps it."""
-    fields = [("q", req.q), ("mode", req.mode), ("sort", req.sort)]
-    fields += [("entity", f.param()) for f in req.entities] + [("issuer", i) for i in req.issuers]
-    fields += [("category", c) for c in req.categories]
-    fields += [(k, v.isoformat()) for k, v in (("date_from", req.date_from), ("date_to", req.date_to)) if v]
-    return fields
 
 
 def _filter_chips(req: SearchRequest) -> list[tuple[str, str]]:

@@ -1,11 +1,15 @@
 import datetime as dt
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 
-from search.request import EntityFilter
-from search.request import MAX_QUERY_CHARS, PARAMETERS, RequestError, parse_request
+from indexer.store.records import CATEGORIES, ENTITY_TYPES
+from search.fusion import FUSIONS
+from search.request import (MAX_FACET_SIZE, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MODES, PARAMETERS, SORTS,
+                            EntityFilter, RequestError, SearchRequest, check_query_syntax, parse_request)
 
 
 def parse(**params):
@@ -77,3 +81,62 @@ def test_any_input_is_a_request_or_a_request_error(params):
         parse_request(params)
     except RequestError as exc:
         assert str(exc)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+NAMES = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=30).map(_normal).filter(bool)
+
+
+@st.composite
+def valid_requests(draw) -> SearchRequest:
+    """Any request parse_request can return: normalised text, no duplicate filters, dates in order."""
+    q = draw(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=60).map(_normal))
+    try:
+        check_query_syntax(q)
+    except RequestError:
+        q = q.replace('"', "").replace("(", "").replace(")", "")
+        q = _normal(q)
+    dates = sorted(draw(st.lists(st.dates(), min_size=2, max_size=2)))
+    date_from, date_to = draw(st.sampled_from([(None, None), (dates[0], None), (None, dates[1]), tuple(dates)]))
+    return SearchRequest(
+        q=q,
+        mode=draw(st.sampled_from(MODES)),
+        limit=draw(st.integers(1, MAX_LIMIT)),
+        offset=draw(st.integers(0, MAX_OFFSET)),
+        entities=tuple(draw(st.lists(st.builds(EntityFilter, st.sampled_from(ENTITY_TYPES), NAMES),
+                                     max_size=4, unique=True))),
+        date_from=date_from,
+        date_to=date_to,
+        sort=draw(st.sampled_from(SORTS)),
+        explain=draw(st.booleans()),
+        issuers=tuple(draw(st.lists(NAMES, max_size=3, unique=True))),
+        categories=tuple(draw(st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True))),
+        facet_size=draw(st.integers(1, MAX_FACET_SIZE)),
+        facet_q=draw(st.one_of(st.just(""), NAMES)),
+        fusion=draw(st.one_of(st.none(), st.sampled_from(FUSIONS))),
+        alpha=draw(st.one_of(st.none(), st.floats(0.0, 1.0))),
+        exact=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_requests(), st.booleans())
+def test_to_params_is_the_inverse_of_parse_request(req, defaults):
+    pairs = req.to_params(defaults=defaults)
+    assert parse_request(MultiDict(pairs).to_dict(flat=False)) == req
+    assert parse_request(parse_qs(urlencode(pairs), keep_blank_values=True)) == req  # and through a URL
+    assert [name for name, _ in pairs] == sorted((name for name, _ in pairs), key=list(PARAMETERS).index)
+
+
+def test_to_params_leaves_out_defaults_and_repeats_lists():
+    assert SearchRequest().to_params() == []
+    req = parse(q="ports", entity=["org:SITC", "place:Qingdao"], category="agreement", limit="10", exact="0",
+                alpha="0.3", date_to="2023-06-30")
+    assert req.to_params() == [("q", "ports"), ("entity", "org:SITC"), ("entity", "place:Qingdao"),
+                               ("date_to", "2023-06-30"), ("category", "agreement"), ("alpha", "0.3"), ("exact", "0")]
+    assert dict(SearchRequest().to_params(defaults=True)) == {
+        "q": "", "mode": "hybrid", "limit": "10", "offset": "0", "sort": "relevance", "explain": "0",
+        "facet_size": "15", "facet_q": "", "exact": "1"}

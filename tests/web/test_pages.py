@@ -96,3 +96,23 @@ def test_release_page_names_its_issuer(client):
     page = client.get("/releases/004_adb0e8ee3c5d47dd").get_data(as_text=True)
     assert 'issued by <a href="/entities/org/SITC">SITC</a>' in page
     assert "issued by" not in client.get("/releases/nope").get_data(as_text=True)
+
+
+def hidden_fields(html, form_class):
+    form = html.split(f'<form class="{form_class}"')[1].split("</form>")[0]
+    return [(n, unescape(v)) for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)]
+
+
+def test_links_and_forms_keep_every_search_parameter(client):
+    query = "q=agreement&limit=5&entity=org:CIMC&fusion=convex&alpha=0.3&exact=0&facet_q=cimc&offset=0"
+    html = client.get("/search?" + query).get_data(as_text=True)
+    kept = "q=agreement&limit=5&entity=org%3ACIMC"
+    options = "fusion=convex&alpha=0.3&exact=0"
+    assert facet_links(html)["CIMC Wetrans"] == f"/search?{kept}&entity=org%3ACIMC+Wetrans&facet_q=cimc&{options}"
+    assert facet_links(html)["CIMC"] == f"/search?q=agreement&limit=5&facet_q=cimc&{options}"
+    assert hidden_fields(html, "facet-search") == [("q", "agreement"), ("limit", "5"), ("entity", "org:CIMC"),
+                                                   ("fusion", "convex"), ("alpha", "0.3"), ("exact", "0"),
+                                                   ("facet_size", "50")]  # the form's own
+    assert hidden_fields(html, "options") == [("q", "agreement"), ("limit", "5"), ("entity", "org:CIMC"),
+                                              ("facet_q", "cimc"), ("fusion", "convex"), ("alpha", "0.3"),
+                                              ("exact", "0")]
