@@ -15,7 +15,6 @@ import logging
 import os
 import subprocess
 import sys
-import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
+from indexer.store.atomic import atomic_path
 from indexer.models.embeddings import Embedder, load_embedder, resolve_model_path
 
 log = logging.getLogger(__name__)
@@ -102,17 +102,12 @@ def export_onnx(embedder: Embedder, path: Path) -> None:
     module = TokenVectors(embedder.model[0].auto_model).eval()
     sample = embedder.model.tokenizer(["an example query"], return_tensors="pt")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "token_vectors")}
-    try:
-        # The tracer's warnings (constants in the trace, the legacy exporter) are about graphs unlike this one.
-        with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(module, tuple(sample[k] for k in _INPUTS), str(tmp), input_names=list(_INPUTS),
-                              output_names=["token_vectors"], dynamic_axes=axes, opset_version=17, dynamo=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    # The tracer's warnings (constants in the trace, the legacy exporter) are about graphs unlike this one.
+    with atomic_path(path) as tmp, torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, tuple(sample[k] for k in _INPUTS), str(tmp), input_names=list(_INPUTS),
+                          output_names=["token_vectors"], dynamic_axes=axes, opset_version=17, dynamo=False)
 
 
 class OnnxQueryEncoder:

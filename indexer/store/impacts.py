@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -23,6 +22,8 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F, bm25
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
+
+from indexer.store.atomic import atomic_write
 
 FORMAT = 2  # 2: cached per-segment postings next to the impacts
 
@@ -137,13 +138,9 @@ class TermImpacts:
 
 
 def _save_npz(path: Path, **arrays: np.ndarray) -> None:
-    """Write atomically, fsynced, under a unique temp name (two processes opening a new version may both write)."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "wb") as fh:
+    """Write atomically (two processes opening a new version may both write: the last complete file wins)."""
+    with atomic_write(path, "wb") as fh:
         np.savez(fh, format=np.array(FORMAT), **arrays)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 _SEPARATOR = "\0"  # never inside a term: analyzers split text into words

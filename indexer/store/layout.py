@@ -29,6 +29,8 @@ from typing import Any, Callable, Iterator
 
 import click
 
+from indexer.store.atomic import atomic_write, fsync_dir, fsync_file, temp_files
+
 FORMAT_VERSION = 1
 ENV_VAR = "ANNOUNCEMENTS_INDEX"
 DEFAULT_DIR = "index"
@@ -97,13 +99,9 @@ def new_build_dir(index_dir: Path) -> Path:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON durably: temp file, fsync, atomic replace."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    """Write JSON durably and atomically."""
+    with atomic_write(path) as fh:
         json.dump(data, fh, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def read_json(path: Path) -> Any:
@@ -114,20 +112,8 @@ def read_json(path: Path) -> Any:
 def _fsync_tree(root: Path) -> None:
     for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
-            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(dirpath))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            fsync_file(Path(dirpath, name))
+        fsync_dir(Path(dirpath))
 
 
 @contextmanager
@@ -170,7 +156,8 @@ def remove_abandoned(index_dir: Path) -> list[Path]:
         if path.name.startswith(BUILD_PREFIX) or (path.is_dir() and path.name > current and current):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
-    (index_dir / (CURRENT + ".tmp")).unlink(missing_ok=True)
+    for tmp in [*temp_files(index_dir / CURRENT), index_dir / (CURRENT + ".tmp")]:  # and the name used before
+        tmp.unlink(missing_ok=True)
     return removed
 
 
@@ -189,16 +176,11 @@ def publish(index_dir: Path, build_dir: Path, *, on_stage: Callable[[str], None]
     name = _version_name()
     version = index_dir / VERSIONS / name
     os.replace(build_dir, version)
-    _fsync_dir(version.parent)
+    fsync_dir(version.parent)
     if on_stage:
         on_stage("renamed")
-    tmp = index_dir / (CURRENT + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with atomic_write(index_dir / CURRENT) as fh:
         fh.write(name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
     if on_stage:
         on_stage("swapped")
     prune(index_dir, keep=name)

@@ -5,13 +5,14 @@ map in passages.npz says which release (by id) and which body words it covers.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import faiss
 import numpy as np
+
+from indexer.store.atomic import atomic_path, atomic_write
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class PassageMap:
     passage_end: np.ndarray
 
     def save(self, path: Path) -> None:
-        with open(path, "wb") as fh:
+        with atomic_write(path, "wb") as fh:
             np.savez(
                 fh,
                 release_ids=self.release_ids,
@@ -100,15 +101,9 @@ def build_vector_index(vectors: np.ndarray) -> faiss.Index:
 
 
 def write_vector_index(ix: faiss.Index, path: Path) -> None:
-    """Write via a temp file and rename: a killed write to the live path leaves an unreadable file (FINDINGS.md)."""
-    tmp = path.with_name(path.name + ".tmp")
-    faiss.write_index(ix, str(tmp))
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    """Write atomically: a killed write to the live path leaves an unreadable file (FINDINGS.md)."""
+    with atomic_path(path) as tmp:
+        faiss.write_index(ix, str(tmp))
 
 
 def read_vector_index(path: Path) -> faiss.Index:
