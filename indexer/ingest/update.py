@@ -8,7 +8,6 @@ A release whose title, body, date, source and url are unchanged is skipped (no N
 """
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -25,16 +24,9 @@ from indexer.store.manifest import Manifest
 from indexer.ingest.canonical import build_catalog
 from indexer.models.embeddings import Embedder, load_embedder
 from indexer.ingest.entities import load_nlp
-from indexer.store.keyword_index import open_keyword_index, update_keyword_index
+from indexer.store.keyword_index import open_keyword_index, stored_release, update_keyword_index
 from indexer.store.records import Release
 from indexer.store.vectors import PassageMap, all_vectors, read_vector_index
-
-
-def _stored_release(stored: dict, rid: str) -> Release:
-    when = stored.get("date")
-    return Release(rid, stored.get("title", ""), stored.get("body", ""),
-                   when.date() if isinstance(when, dt.datetime) else None,
-                   stored.get("source", ""), stored.get("url", ""))
 
 
 def _same(a: Release, b: Release) -> bool:
@@ -49,7 +41,7 @@ def _unchanged_ids(base: Path, releases: Sequence[Release]) -> set[str]:
     with open_keyword_index(base / layout.KEYWORD_DIR).searcher() as searcher:
         for rid, release in wanted.items():
             docnum = searcher.document_number(id=rid)
-            if docnum is not None and _same(release, _stored_release(searcher.stored_fields(docnum), rid)):
+            if docnum is not None and _same(release, stored_release(searcher.stored_fields(docnum), rid)):
                 unchanged.add(rid)
     return unchanged
 

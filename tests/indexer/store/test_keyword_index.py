@@ -1,7 +1,9 @@
-"""The keyword index writers: a copied index gets a new segment even when the global RNG is seeded."""
+"""The keyword index writers: a copied index gets a new segment even when the global RNG is seeded; the stored
+fields read back as the release that was written."""
+import datetime as dt
 import random
 
-from indexer.store.keyword_index import open_keyword_index, update_keyword_index, write_keyword_index
+from indexer.store.keyword_index import open_keyword_index, stored_release, update_keyword_index, write_keyword_index
 from indexer.store.records import Release
 
 
@@ -19,6 +21,18 @@ def test_seeded_global_random_does_not_make_an_update_overwrite_a_segment(tmp_pa
         assert sorted(f["id"] for f in s.all_stored_fields()) == ["a", "b"]
     with open_keyword_index(tmp_path / "old").searcher() as s:  # the base is never written
         assert [f["id"] for f in s.all_stored_fields()] == ["a"]
+
+
+def test_stored_fields_read_back_as_the_release(tmp_path):
+    dated = Release("a", "Port deal", "Qingdao port deal.", dt.date(2024, 3, 5), "Wire", "https://example.com/a",
+                    origin="a.jsonl:1")
+    undated = Release("b", "Rail deal", "A rail deal.", None)
+    write_keyword_index(tmp_path / "kw", [dated, undated], [[], []])
+    with open_keyword_index(tmp_path / "kw").searcher() as s:
+        back = {f["id"]: stored_release(f, f["id"]) for f in s.all_stored_fields()}
+    assert back["a"] == Release("a", "Port deal", "Qingdao port deal.", dt.date(2024, 3, 5), "Wire",
+                                "https://example.com/a")  # the origin file is not stored
+    assert back["b"] == undated
 
 
 def test_a_searcher_does_not_copy_the_index_into_memory(sample_index):
