@@ -1,13 +1,60 @@
-"""`announcements search` (also `python -m search`): the same request parsing and JSON as /api/search."""
+"""`announcements search` (also `python -m search`): the same parameters, parsing and JSON as /api/search.
+
+Its options are made from the parameter registry (search.request.PARAMETERS), one per parameter, so the CLI
+cannot fall behind the API; their values go through parse_request unchanged, so the errors are the API's too.
+"""
 from __future__ import annotations
 
 import json
+from typing import Any, Callable, Mapping
 
 import click
 
 from indexer.store.layout import IndexNotFound, index_option, resolve_index_dir
 from search.hits import SearchResult
-from search.request import MODES, SORTS, RequestError, parse_request
+from search.request import PARAMETERS, RequestError, SearchRequest, parameter_default, parse_request
+
+QUERY = "q"  # given as the command's words, not as an option
+_DEFAULT_TEXT = dict(SearchRequest().to_params(defaults=True))  # what parse_request assumes; shown in --help
+
+
+def _option(name: str) -> Callable[[Callable], Callable]:
+    """The option of one parameter: repeatable for a list, --x/--no-x for a flag, else a value (a string: the
+    parser checks it)."""
+    flag = "--" + name.replace("_", "-")
+    default = parameter_default(name)
+    if isinstance(default, tuple):
+        return click.option(flag, name, multiple=True, metavar=name.upper(), help=PARAMETERS[name] + ".")
+    if isinstance(default, bool):
+        no = "--no-" + name.replace("_", "-")
+        return click.option(f"{flag}/{no}", name, default=None,
+                            help=f"{PARAMETERS[name]} ({flag} sends {name}=1, {no} sends {name}=0).")
+    return click.option(flag, name, default=_DEFAULT_TEXT.get(name) or None, show_default=True,
+                        metavar=name.upper(), help=PARAMETERS[name] + ".")
+
+
+def parameter_options(command: Callable) -> Callable:
+    """Add an option for every search parameter but the query text, in the registry's order."""
+    for name in reversed([n for n in PARAMETERS if n != QUERY]):
+        command = _option(name)(command)
+    return command
+
+
+def request_params(query: tuple[str, ...], options: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The command's words and options as query parameters (what /api/search receives); options not given are
+    left out, so parse_request applies the same defaults as for the API."""
+    params = {QUERY: [" ".join(query)]} if query else {}
+    for name in PARAMETERS:
+        value = options.get(name)
+        if isinstance(value, tuple):
+            values = list(value)
+        elif isinstance(value, bool):
+            values = ["1" if value else "0"]
+        else:
+            values = [] if value is None else [value]
+        if values:
+            params[name] = values
+    return params
 
 
 def _print_table(result: SearchResult) -> None:
@@ -23,29 +70,14 @@ def _print_table(result: SearchResult) -> None:
 @click.command("search")
 @click.argument("query", nargs=-1)
 @index_option
-@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
-@click.option("--limit", type=int, default=10, show_default=True)
-@click.option("--offset", type=int, default=0, show_default=True)
-@click.option("--entity", "entities", multiple=True, metavar="TYPE:NAME", help="Filter, repeatable (e.g. org:SITC).")
-@click.option("--issuer", "issuers", multiple=True, metavar="NAME", help="Issued by this organisation, repeatable.")
-@click.option("--category", "categories", multiple=True, metavar="TYPE",
-              help="Announcement type (agreement, acquisition, results, ...), repeatable.")
-@click.option("--date-from", default="", help="YYYY-MM-DD")
-@click.option("--date-to", default="", help="YYYY-MM-DD")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--explain", is_flag=True, help="Explain every score.")
+@parameter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
-def search_command(query: tuple[str, ...], index_dir: str | None, mode: str, limit: int, offset: int,
-                   entities: tuple[str, ...], issuers: tuple[str, ...], categories: tuple[str, ...], date_from: str,
-                   date_to: str, sort: str, explain: bool, as_json: bool) -> None:
-    """Search the index."""
+def search_command(query: tuple[str, ...], index_dir: str | None, as_json: bool, **options: Any) -> None:
+    """Search the index for the QUERY words (none: the newest releases that pass the filters)."""
     from search.engine import Engine
 
-    params = {"q": [" ".join(query)], "mode": [mode], "limit": [str(limit)], "offset": [str(offset)],
-              "entity": list(entities), "issuer": list(issuers), "category": list(categories), "date_from": [date_from], "date_to": [date_to], "sort": [sort],
-              "explain": ["1" if explain else "0"]}
     try:
-        request = parse_request(params)
+        request = parse_request(request_params(query, options))
         result = Engine.open(resolve_index_dir(index_dir)).search(request)
     except (RequestError, IndexNotFound) as exc:
         raise click.ClickException(str(exc)) from exc

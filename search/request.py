@@ -90,6 +90,11 @@ _DEFAULT_REQUEST = SearchRequest()
 _FIELD_OF = {"entity": "entities", "issuer": "issuers", "category": "categories"}  # where the names differ
 
 
+def parameter_default(name: str) -> object:
+    """The SearchRequest default behind a parameter: () for a repeatable one, a bool for a flag, None if unset."""
+    return getattr(_DEFAULT_REQUEST, _FIELD_OF.get(name, name))
+
+
 def _param_text(value: object) -> str:
     """One field value as parse_request reads it."""
     if isinstance(value, bool):
