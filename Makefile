@@ -6,7 +6,7 @@ INDEX ?= index
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test bench bench-speed clean
+.PHONY: install run index test test-fast bench bench-speed clean
 
 install: $(STAMP)
 
@@ -31,6 +31,11 @@ run: $(STAMP) $(INDEX)/CURRENT
 test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fast tier (under a minute): no real spaCy/MiniLM, subprocess, server, browser or ../shared corpus; its small
+# indexes are built with the deterministic stand-ins of tests/standins.py. Markers are set in tests/conftest.py.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not model and not system" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_index_search.py $(BENCH_ARGS)

@@ -23,7 +23,6 @@ from indexer.store.records import Release
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
-PRESS_RELEASES = ROOT.parent / "shared" / "data" / "press-releases" / "press_releases.jsonl.gz"
 D = datetime.date
 
 
@@ -348,10 +347,8 @@ def test_same_file_twice_is_read_once(tmp_path):
 
 # ---------------------------------------------------------------- real data
 
-def test_first_50_shared_press_releases(tmp_path):
-    if not PRESS_RELEASES.exists():
-        pytest.skip("shared press release data not available")
-    with gzip.open(PRESS_RELEASES, "rt", encoding="utf-8") as fh:
+def test_first_50_shared_press_releases(tmp_path, press_releases):
+    with gzip.open(press_releases, "rt", encoding="utf-8") as fh:
         lines = list(itertools.islice(fh, 50))
     path = write(tmp_path / "sample.jsonl.gz", gzip.compress("".join(lines).encode()))
     releases, problems = split(read_releases([path]))
