@@ -41,6 +41,14 @@ PARAMETERS: dict[str, str] = {
     "exact": "1 (default) keeps releases containing a quoted phrase or a known entity name from the query "
              "above those that lack it; 0 ranks by fusion alone",
 }
+MAX_ENTITY_LIST = 200
+ENTITY_LIST_LIMIT = 50  # entities listed unless the request says
+# The entity list's parameters (/api/entities and the /entities page), as PARAMETERS is the search's.
+ENTITY_QUERY_PARAMETERS: dict[str, str] = {
+    "type": "one of " + ", ".join(ENTITY_TYPES) + "; empty or absent: any type",
+    "q": f"part of a name, case-insensitive (at most {MAX_NAME_CHARS} characters)",
+    "limit": f"entities listed, 1 to {MAX_ENTITY_LIST}",
+}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -119,10 +127,10 @@ def refuse_unknown(names: Iterable[str], known: Iterable[str]) -> None:
         raise RequestError(f"unknown parameter {unknown[0][:40]!r}; {hint}")
 
 
-def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
+def _one(params: Mapping[str, Sequence[str]], name: str, registry: Mapping[str, str] = PARAMETERS) -> str | None:
     values = params.get(name) or []
     if len(values) > 1:
-        raise RequestError(f"'{name}' was given {len(values)} times; send it once ({PARAMETERS[name]})")
+        raise RequestError(f"'{name}' was given {len(values)} times; send it once ({registry[name]})")
     return values[0] if values else None
 
 
@@ -253,3 +261,31 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
         facet_size=_integer(params, "facet_size", FACET_SIZE, 1, MAX_FACET_SIZE),
         facet_q=facet_q,
     )
+
+
+@dataclass(frozen=True)
+class EntityQuery:
+    """A search of entity names: of one type (None: any) whose name contains `q`, at most `limit` of them."""
+    type: str | None = None
+    q: str = ""
+    limit: int = ENTITY_LIST_LIMIT
+
+
+def parse_entity_query(params: Mapping[str, Sequence[str]], *, default_limit: int = ENTITY_LIST_LIMIT) -> EntityQuery:
+    """Validate the entity list's parameters (the API's and the page's alike); raise RequestError naming the first
+    bad one. `default_limit` is the length of the list when `limit` is not given."""
+    refuse_unknown(params, ENTITY_QUERY_PARAMETERS)
+    type_ = _one(params, "type", ENTITY_QUERY_PARAMETERS) or None
+    if type_ is not None and type_ not in ENTITY_TYPES:
+        raise RequestError(f"'type' must be one of {', '.join(ENTITY_TYPES)} (got {type_[:40]!r})")
+    q = " ".join((_one(params, "q", ENTITY_QUERY_PARAMETERS) or "").split())
+    if len(q) > MAX_NAME_CHARS:
+        raise RequestError(f"'q' is at most {MAX_NAME_CHARS} characters")
+    raw = (_one(params, "limit", ENTITY_QUERY_PARAMETERS) or "").strip()
+    try:
+        limit = int(raw) if raw else default_limit
+    except ValueError:
+        raise RequestError(f"'limit' must be a whole number from 1 to {MAX_ENTITY_LIST}") from None
+    if not 1 <= limit <= MAX_ENTITY_LIST:
+        raise RequestError(f"'limit' must be from 1 to {MAX_ENTITY_LIST} (got {limit})")
+    return EntityQuery(type_, q, limit)

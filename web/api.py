@@ -4,14 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from indexer.store.records import ENTITY_TYPES
-from search.request import PARAMETERS, RequestError, parse_request
+from search.request import ENTITY_QUERY_PARAMETERS, PARAMETERS, parse_entity_query, parse_request
 from web.context import engine, error_response
 from web.openapi import openapi_spec
 from web.parameters import accepts
 
 api = Blueprint("api", __name__)
-MAX_ENTITY_LIST = 200
-ENTITY_LIST_PARAMETERS = ("type", "q", "limit")
 
 
 @api.get("/api/search")
@@ -31,21 +29,10 @@ def release(release_id: str):
 
 
 @api.get("/api/entities")
-@accepts(ENTITY_LIST_PARAMETERS)
+@accepts(ENTITY_QUERY_PARAMETERS)
 def entities():
-    args = request.args
-    type_ = args.get("type") or None
-    if type_ is not None and type_ not in ENTITY_TYPES:
-        raise RequestError(f"'type' must be one of {', '.join(ENTITY_TYPES)} (got {type_[:40]!r})")
-    try:
-        limit = int(args.get("limit", "50"))
-    except ValueError:
-        raise RequestError(f"'limit' must be a whole number from 1 to {MAX_ENTITY_LIST}") from None
-    if not 1 <= limit <= MAX_ENTITY_LIST:
-        raise RequestError(f"'limit' must be from 1 to {MAX_ENTITY_LIST} (got {limit})")
-    q = args.get("q", "")
-    if len(q) > 200:
-        raise RequestError("'q' is at most 200 characters")
+    query = parse_entity_query(request.args.to_dict(flat=False))
+    type_, q, limit = query.type, query.q, query.limit
     return jsonify({"type": type_, "q": q, "entities": [e.to_json() for e in engine().entities(type_, q, limit)]})
 
 

@@ -5,8 +5,10 @@ from typing import Any, Mapping
 
 from indexer.store.records import ENTITY_TYPES
 from search.fusion import FUSIONS
-from search.request import MODES, SORTS
+from search.request import ENTITY_QUERY_PARAMETERS, MAX_ENTITY_LIST, MODES, SORTS
 
+_ENTITY_SCHEMAS = {"type": {"type": "string", "enum": list(ENTITY_TYPES)}, "q": {"type": "string"},
+                   "limit": {"type": "integer", "minimum": 1, "maximum": MAX_ENTITY_LIST}}
 _ERROR = {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
@@ -45,10 +47,8 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
                                            "responses": {"200": ok, "404": _ERROR}}},
             "/api/entities": {"get": {"summary": "Entities by type and name",
                                       "parameters": [
-                                          {"name": "type", "in": "query",
-                                           "schema": {"type": "string", "enum": list(ENTITY_TYPES)}},
-                                          {"name": "q", "in": "query", "schema": {"type": "string"}},
-                                          {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                                          {"name": n, "in": "query", "description": h, "schema": _ENTITY_SCHEMAS[n]}
+                                          for n, h in ENTITY_QUERY_PARAMETERS.items()],
                                       "responses": {"200": ok, "400": _ERROR}}},
             "/api/entities/{type}/{name}": {"get": {"summary": "One entity and its releases, newest first",
                                                     "parameters": [

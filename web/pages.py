@@ -9,8 +9,8 @@ from flask import Blueprint, render_template, request, url_for
 from indexer.store.records import CATEGORY_LABELS
 from indexer.store.records import ENTITY_TYPES
 from search.facets import month_range
-from search.request import MODES, PARAMETERS, SORTS, EntityFilter, RequestError, SearchRequest, parse_request
-from web.api import ENTITY_LIST_PARAMETERS
+from search.request import (ENTITY_QUERY_PARAMETERS, MODES, PARAMETERS, SORTS, EntityFilter, RequestError,
+                            SearchRequest, parse_entity_query, parse_request)
 from web.charts import month_bars
 from web.context import engine, error_response
 from web.parameters import accepts
@@ -121,15 +121,12 @@ def release(release_id: str):
 
 
 @pages.get("/entities")
-@accepts(ENTITY_LIST_PARAMETERS)
+@accepts(ENTITY_QUERY_PARAMETERS)
 def entity_list():
-    """Search entity names (the HTML face of /api/entities)."""
-    type_ = request.args.get("type") or None
-    q = " ".join(request.args.get("q", "").split())[:200]
-    if type_ is not None and type_ not in ENTITY_TYPES:
-        return error_response(400, f"'type' must be one of {', '.join(ENTITY_TYPES)}")
-    found = engine().entities(type_, q, ENTITY_LIST)
-    return render_template("entities.html", found=found, type_=type_, q=q, types=ENTITY_TYPES)
+    """Search entity names (the HTML face of /api/entities: the same parameters and messages, a longer list)."""
+    query = parse_entity_query(request.args.to_dict(flat=False), default_limit=ENTITY_LIST)
+    found = engine().entities(query.type, query.q, query.limit)
+    return render_template("entities.html", found=found, type_=query.type, q=query.q, types=ENTITY_TYPES)
 
 
 @pages.get("/entities/<type_>/<path:name>")

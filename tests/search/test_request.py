@@ -9,7 +9,8 @@ from werkzeug.datastructures import MultiDict
 from indexer.store.records import CATEGORIES, ENTITY_TYPES
 from search.fusion import FUSIONS
 from search.request import (MAX_FACET_SIZE, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MODES, PARAMETERS, SORTS,
-                            EntityFilter, RequestError, SearchRequest, check_query_syntax, parse_request)
+                            EntityFilter, EntityQuery, RequestError, SearchRequest, check_query_syntax,
+                            parse_entity_query, parse_request)
 
 
 def parse(**params):
@@ -140,3 +141,27 @@ def test_to_params_leaves_out_defaults_and_repeats_lists():
     assert dict(SearchRequest().to_params(defaults=True)) == {
         "q": "", "mode": "hybrid", "limit": "10", "offset": "0", "sort": "relevance", "explain": "0",
         "facet_size": "15", "facet_q": "", "exact": "1"}
+
+
+def entity_query(**params):
+    return parse_entity_query({k: v if isinstance(v, list) else [v] for k, v in params.items()}, default_limit=100)
+
+
+def test_entity_query_defaults_and_normalises():
+    assert parse_entity_query({}) == EntityQuery(None, "", 50)
+    assert entity_query(type="", q="  qing   dao ", limit="") == EntityQuery(None, "qing dao", 100)
+    assert entity_query(type="org", q="port", limit="200") == EntityQuery("org", "port", 200)
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"type": "ship"}, "'type' must be one of org, person, place, facility (got 'ship')"),
+    ({"type": ["org", "person"]}, "'type' was given 2 times; send it once"),
+    ({"limit": "0"}, "'limit' must be from 1 to 200 (got 0)"),
+    ({"limit": "all"}, "'limit' must be a whole number from 1 to 200"),
+    ({"q": "x" * 201}, "'q' is at most 200 characters"),
+    ({"page": "2"}, "unknown parameter 'page'; known parameters: type, q, limit"),
+])
+def test_bad_entity_queries_say_what_to_send(params, message):
+    with pytest.raises(RequestError) as err:
+        entity_query(**params)
+    assert message in str(err.value)
