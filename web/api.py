@@ -32,8 +32,8 @@ def release(release_id: str):
 @accepts(ENTITY_QUERY_PARAMETERS)
 def entities():
     query = parse_entity_query(request.args.to_dict(flat=False))
-    type_, q, limit = query.type, query.q, query.limit
-    return jsonify({"type": type_, "q": q, "entities": [e.to_json() for e in engine().entities(type_, q, limit)]})
+    found = engine().entities(query.type, query.q, query.limit)
+    return jsonify({"type": query.type, "q": query.q, "entities": [e.to_json() for e in found]})
 
 
 @api.get("/api/entities/<type_>/<path:name>")

@@ -25,7 +25,7 @@ def test_every_endpoint_refuses_an_unknown_parameter(client):
     with app.test_request_context():
         urls = {rule.endpoint: app.url_for(rule.endpoint, **{a: SAMPLE_ARGS[a] for a in rule.arguments})
                 for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
-    assert len(urls) == 10
+    assert len(urls) >= 10  # all of them, whatever is added later
     for endpoint, url in urls.items():
         res = client.get(url + "?zz=1")
         assert res.status_code == 400, endpoint
