@@ -2,7 +2,7 @@
 import numpy as np
 
 from indexer.ingest.entities import extract_mentions
-from indexer.models.query_encoder import load_query_encoder
+from indexer.models.query_encoder import load_query_encoder, model_shape
 from search.request import SearchRequest
 from tests.standins import DIMENSIONS, EMBEDDER_NAME
 
@@ -20,12 +20,14 @@ def test_the_embedder_gives_deterministic_unit_vectors_through_the_real_embedder
 
 
 def test_query_vectors_take_the_torch_fallback_without_an_onnx_export(fast_embedder, query_encoder_cache, tiny_engine):
+    assert model_shape(EMBEDDER_NAME) is None  # not a model folder: nothing to export
+    cached = set(query_encoder_cache.iterdir())  # the session's cache (real-model tests may have exported MiniLM)
     encoder = load_query_encoder(EMBEDDER_NAME, fast_embedder)
     assert encoder.backend == "torch"
     assert np.array_equal(encoder.encode_query("lidar sensors"), fast_embedder.encode(["lidar sensors"])[0])
     tiny_engine.search(SearchRequest(q="lidar sensors", mode="semantic"))
     assert tiny_engine.query_encoder.backend == "torch"
-    assert not list(query_encoder_cache.glob("*.onnx"))
+    assert set(query_encoder_cache.iterdir()) == cached
 
 
 def test_the_ner_stand_in_labels_exactly_its_names_in_one_or_two_processes(fast_nlp):
