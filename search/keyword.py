@@ -31,7 +31,7 @@ def make_parser(ix: Index) -> qparser.QueryParser:
     """Natural-language queries: OR of terms ranked by BM25F, "quoted phrases", AND / OR / NOT and parentheses.
 
     Field prefixes, wildcards and ranges are off: users type company names with colons and asterisks, and a lone
-    `*` would otherwise match every document (FINDINGS.md). There is no +/- syntax on purpose: Whoosh's plugin for it
+    `*` would otherwise match every document (docs/architecture.md, "Library facts"). There is no +/- syntax on purpose: Whoosh's plugin for it
     reads the hyphen in "China-Laos" or "co-operation" as an exclusion.
     """
     if "content" in ix.schema:
