@@ -20,18 +20,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from indexer.ingest.legal_forms import LEGAL_FORMS
 from indexer.store.catalog import NAMING_LABELS, Catalog, ReleaseEntities
 from indexer.store.records import ENTITY_TYPES, EntityInfo, Mention, entity_key
 
 _TIE_ORDER = ("org", "place", "facility", "person")
-_LEGAL = frozenset("""
-    co ltd limited inc incorporated corp corporation llc llp plc lp sa ag se nv bv gmbh kg ab asa oyj spa bhd pty
-    group holdings""".split())
-# Words a company drops when it shortens its own name in a release; legal words included.
-_DESCRIPTIVE = _LEGAL | frozenset("""
-    holding logistics technology technologies tech international global industries industrial enterprises
-    systems solutions services shipping company the labs lab laboratories pharmaceuticals pharma therapeutics
-    biosciences biopharma resources mining energy capital media digital health""".split())
 _ORG_HEADS = frozenset("""
     government ministry commission committee department bureau administration council authority agency
     association federation university institute bank exchange court parliament congress""".split())
@@ -46,6 +39,18 @@ _WORDS = re.compile(r"[^\W_]+")
 def loose_key(key: str) -> str:
     """Letters and digits only: "co., ltd." and "co. ltd" are the same."""
     return " ".join(_WORDS.findall(key))
+
+
+# The last words an org's name may drop and stay the same org ("Acme Inc." = "Acme"): the legal forms of
+# legal_forms.py as loose keys (a dotted "S.A." is the two words "s a"; its undotted "SA" is the one kept), and,
+# for this merge only, "group" and "holdings" ("SITC Logistics Group" = "SITC Logistics").
+_LEGAL = frozenset(loose for loose in (loose_key(form.casefold()) for form in LEGAL_FORMS) if " " not in loose) \
+    | {"group", "holdings"}
+# Words a company drops when it shortens its own name in a release; legal words included.
+_DESCRIPTIVE = _LEGAL | frozenset("""
+    holding logistics technology technologies tech international global industries industrial enterprises
+    systems solutions services shipping company the labs lab laboratories pharmaceuticals pharma therapeutics
+    biosciences biopharma resources mining energy capital media digital health""".split())
 
 
 def _strip_tail(loose: str, words: frozenset[str]) -> str:

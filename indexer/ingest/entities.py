@@ -14,14 +14,11 @@ from typing import TYPE_CHECKING
 from indexer.ingest.categories import classify
 from indexer.store.records import ENTITY_TYPES, RECORD_TYPES, Mention
 from indexer.ingest.evidence import ACTOR_AFTER, LEGAL_TAIL, OrgSpan, acronym_aliases, find_issuer
+from indexer.ingest.legal_forms import AMBIGUOUS, LEGAL_FORMS
 
 if TYPE_CHECKING:  # spaCy is heavy; import it only when a pipeline is loaded.
     import spacy
 
-ENTITY_TYPES = ("org", "person", "place", "facility")
-RECORD_TYPES = ("date", "money")
-# Per-release evidence for the catalog (indexer.ingest.evidence), not facet values: see Mention.label.
-EVIDENCE_TYPES = ("alias", "actor", "issuer", "category")
 LABEL_MAP = {
     "ORG": "org", "PERSON": "person", "GPE": "place", "LOC": "place",
     "FAC": "facility", "DATE": "date", "MONEY": "money",
@@ -57,20 +54,22 @@ _NEVER_ENTITIES = frozenset("""
     newmediawire newswire businesswire globenewswire prnewswire accesswire einpresswire
     isin wkn cusip lei ticker faha facc fache m.p.h. mph ph.d. phd m.d. mba cpa""".split())
 
-# Legal-form words: kept at the end of a real name, but junk on their own.
-_LEGAL_SUFFIXES = frozenset(
-    "co co. ltd ltd. inc inc. corp corp. limited plc llc llc. llp lp l.p. ag sa s.a. se nv n.v. gmbh kg bhd bhd. pty pty."
-    .split())
+# Legal forms (legal_forms.py), casefolded without their outer dots: kept at the end of a real name, but junk on
+# their own ("Co., Ltd."). Those written with a final dot ("Inc.", "S.A.") keep it when they end a name.
+_LEGAL_WORDS = frozenset(form.casefold().strip(".") for form in LEGAL_FORMS)
+_DOTTED_LEGAL_FORMS = frozenset(form.casefold() for form in LEGAL_FORMS if form.endswith("."))
 _CONNECTORS = frozenset("of and & the for".split())
-_FILLER_WORDS = _GENERIC_WORDS | _LEGAL_SUFFIXES | {w.rstrip(".") for w in _LEGAL_SUFFIXES} | _CONNECTORS
+_FILLER_WORDS = _GENERIC_WORDS | _LEGAL_WORDS | _CONNECTORS
 _PRONOUNS = frozenset("we our ours us it its they their them he she his her i you".split())
-# A "person" ending in one of these is a mislabelled org/place/facility ("Qingdao Port").
+# A "person" ending in one of these, or in a legal form that is no ordinary word, is a mislabelled
+# org/place/facility ("Qingdao Port", "Acme Ltd").
 _NON_PERSON_HEADS = frozenset("""
     port group bank company corporation holdings railway airport terminal park province
     city county district university college institute hospital centre center association
     committee ministry council technology technologies logistics labs lab capital partners ventures
     therapeutics biosciences pharmaceuticals pharma health foundation media network studios games energy
-    mining resources solutions systems services recovery inc llc ltd""".split())
+    mining resources solutions systems services recovery""".split()) | {
+    form.casefold() for form in LEGAL_FORMS if form not in AMBIGUOUS and "." not in form}
 _HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»"
 _TRAILING_PUNCT = ".,;:!?*-–— "
@@ -138,7 +137,7 @@ def _strip_trailing_punct(name: str) -> str:
     while name and name[-1] in _TRAILING_PUNCT:
         if name[-1] == ".":
             last = name.rsplit(" ", 1)[-1]
-            if last.casefold() in _LEGAL_SUFFIXES or "." in last[:-1]:
+            if last.casefold() in _DOTTED_LEGAL_FORMS or "." in last[:-1]:
                 break
         name = name[:-1]
     return name

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.ingest.legal_forms import AMBIGUOUS, LEGAL_FORMS
 from indexer.store.records import Alias
 
 # The legal tail spaCy often cuts off a company name: "CIMC Wetrans Logistics Technology" + " (Group) Co., Ltd.".
+# A bracketed group word, then legal forms as written, never an AMBIGUOUS one (longest first: "Ltd." before "Ltd").
+_TAIL_FORMS = sorted((form for form in LEGAL_FORMS if form not in AMBIGUOUS), key=len, reverse=True)
 LEGAL_TAIL = re.compile(
     r"(?:\s*\((?:Group|Holdings?|International)\))?"
-    r"(?:,?\s+(?:Co\.|Ltd\.?|Limited|Inc\.|Incorporated|Corp\.|Corporation|LLC|L\.L\.C\.|PLC|plc|L\.P\.|S\.A\.|AG|N\.V\.)"
-    r"(?![\w]))*"
+    r"(?:,?\s+(?:" + "|".join(map(re.escape, _TAIL_FORMS)) + r")(?!\w))*"
 )
 _ACTOR_VERBS = (
     "signed signs said says announced announces agreed agrees entered enters partnered partners launched launches "
