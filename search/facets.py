@@ -5,6 +5,7 @@ Values of one facet type combine with OR and types with AND; selected values are
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Sequence
 
@@ -31,10 +32,21 @@ def month_key(day: dt.date) -> str:
 
 
 def month_range(month: str) -> tuple[dt.date, dt.date]:
-    """First and last day of "YYYY-MM"."""
+    """First and last day of "YYYY-MM" (by the calendar, not by date arithmetic: the day after 9999-12-31 does not
+    exist, so stepping past the month would overflow for December 9999)."""
     first = dt.date.fromisoformat(month + "-01")
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every "YYYY-MM" from `first` to `last`, both included (month numbers, so December 9999 ends the list)."""
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    out = []
+    while (year, month) <= end:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 class FacetCounter:
@@ -160,9 +172,6 @@ class FacetCounter:
         if not len(months):
             return []
         counts = np.bincount(months, minlength=len(self.months))
-        first, last = dt.date.fromisoformat(self.months[months.min()] + "-01"), self.months[months.max()]
-        out, index = [], {m: i for i, m in enumerate(self.months)}
-        while (key := month_key(first)) <= last:
-            out.append((key, int(counts[index[key]]) if key in index else 0))
-            first = month_range(key)[1] + dt.timedelta(days=1)
-        return out
+        index = {m: i for i, m in enumerate(self.months)}
+        return [(key, int(counts[index[key]]) if key in index else 0)
+                for key in months_between(self.months[months.min()], self.months[months.max()])]
