@@ -13,7 +13,9 @@ from search.request import RequestError
 from web.api import api
 from web.context import EXTENSION, error_response
 from web.pages import pages
+from web.links import safe_link
 from web.parameters import check_declarations, check_query_string
+from web.security import add_security_headers
 
 log = logging.getLogger(__name__)
 MAX_CONTENT_LENGTH = 64 * 1024  # the API reads no bodies today; refuse big ones early
@@ -35,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages)
     check_declarations(app)
     app.before_request(check_query_string)
+    app.after_request(add_security_headers)
+    app.add_template_global(safe_link)
     app.register_error_handler(RequestError, _bad_request)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IndexNotFound, _no_index)
