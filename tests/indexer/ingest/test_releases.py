@@ -1,4 +1,4 @@
-"""Tests for indexer.ingest.releases: real files written under tmp_path, exact expected values."""
+"""Reading releases (indexer.ingest.releases, formats, dates): real files under tmp_path, exact expected values."""
 from __future__ import annotations
 
 import datetime
@@ -9,16 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.releases import (
-    Problem,
-    find_date,
-    iter_release_files,
-    parse_html,
-    parse_markdown,
-    parse_record,
-    parse_text,
-    read_releases,
-)
+from indexer.ingest.dates import find_date
+from indexer.ingest.formats import parse_html, parse_markdown, parse_record, parse_text
+from indexer.ingest.releases import Problem, iter_release_files, read_releases
 from indexer.store.records import Release
 
 ROOT = Path(__file__).resolve().parents[3]
