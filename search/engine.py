@@ -27,7 +27,7 @@ from search.filters import allowed_releases
 from search.fusion import FusionInputs, fuse
 from search.hit_builder import HitBuilder
 from search.hits import SearchResult
-from search.keyword import KeywordRetriever
+from search.keyword import KeywordRetriever, wildcard_warning
 from search.profile import entity_profile
 from search.query_vectors import QueryVectors
 from search.request import SearchRequest
@@ -107,6 +107,7 @@ class Engine:
             for hit, explain in zip(hits, explain_page(page, keyword, semantic, fused, terms)):
                 hit.explain = explain
         warnings = [NO_KEYWORD_WORDS] * (query is wq.NullQuery) + \
+            [w for w in [wildcard_warning(request.q)] if w and query is not None] + \
             [FUSION_IGNORED] * (request.mode != "hybrid" and (request.fusion is not None or request.alpha is not None))
         scope = {"releases": len(ranked), "counted": "every release in the result list (total), not just this page",
                  "keyword_matches": len(keyword), "semantic_candidates": len(semantic),

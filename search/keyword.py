@@ -6,6 +6,7 @@ ordinals, and docnums stay inside this module.
 """
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -25,6 +26,17 @@ from search.runs import Run, ordinal_array
 TITLE_WEIGHT = 0.25
 TEXT_FIELDS = frozenset({"content", "body"})  # fields whose query terms are highlighted in the body
 _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
+_STARRED_WORD = re.compile(r"[^\s\"()]*\*[^\s\"()]*")
+
+
+def wildcard_warning(q: str) -> str | None:
+    """A warning for words like `po*`: wildcards are off (make_parser), so `*` is a character of the word and such a
+    word rarely matches; a lone `*` is no word at all and gets the no-searchable-words warning instead."""
+    starred = [w for w in _STARRED_WORD.findall(q) if w.strip("*")]
+    if not starred:
+        return None
+    return (f"wildcards are not supported: {', '.join(repr(w) for w in dict.fromkeys(starred[:3]))} "
+            "searched as written, '*' included; type whole words")
 
 
 def make_parser(ix: Index) -> qparser.QueryParser:

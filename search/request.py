@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -49,8 +50,15 @@ ENTITY_QUERY_PARAMETERS: dict[str, str] = {
     "q": f"part of a name, case-insensitive (at most {MAX_NAME_CHARS} characters)",
     "limit": f"entities listed, 1 to {MAX_ENTITY_LIST}",
 }
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+# The spellings of a flag, exactly (the OpenAPI spec lists them as an enum); empty means the default.
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+_TRUE = set(TRUE_WORDS)
+_FALSE = set(FALSE_WORDS) | {""}
+# Whole numbers and dates as ASCII text only: int() and date.fromisoformat() also take "+5", "1_0", Arabic-Indic or
+# full-width digits, "20240101" and ISO week dates ("2024-W01-1"), none of which a form or a client means to send.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")  # the sign only to say "from 1 to 100 (got -1)"; 12 digits pass any bound
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -138,10 +146,9 @@ def _integer(params: Mapping[str, Sequence[str]], name: str, default: int, low: 
     raw = _one(params, name)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise RequestError(f"'{name}' must be a whole number: {PARAMETERS[name]} (got {raw[:40]!r})") from None
+    if not _WHOLE_NUMBER.fullmatch(raw.strip()):
+        raise RequestError(f"'{name}' must be a whole number: {PARAMETERS[name]} (got {raw[:40]!r})")
+    value = int(raw.strip())
     if not low <= value <= high:
         raise RequestError(f"'{name}' must be from {low} to {high} (got {value})")
     return value
@@ -157,7 +164,7 @@ def _choice(params: Mapping[str, Sequence[str]], name: str, choices: Sequence[st
 
 
 def _flag(params: Mapping[str, Sequence[str]], name: str, default: bool) -> bool:
-    raw = (_one(params, name) or "").strip().lower()
+    raw = _one(params, name) or ""
     if raw == "":
         return default
     if raw not in _TRUE | _FALSE:
@@ -170,6 +177,8 @@ def _fraction(params: Mapping[str, Sequence[str]], name: str) -> float | None:
     if raw == "":
         return None
     try:
+        if not raw.isascii() or "_" in raw:  # float() reads other scripts' digits and "0_5" too
+            raise ValueError(raw)
         value = float(raw)
     except ValueError:
         raise RequestError(f"'{name}' must be a number from 0 to 1, e.g. 0.3 (got {raw[:40]!r})") from None
@@ -183,6 +192,8 @@ def _date(params: Mapping[str, Sequence[str]], name: str) -> dt.date | None:
     if raw is None or raw.strip() == "":
         return None
     try:
+        if not _ISO_DATE.fullmatch(raw.strip()):
+            raise ValueError(raw)
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise RequestError(f"'{name}' must be a date as YYYY-MM-DD, e.g. 2023-06-26 (got {raw[:40]!r})") from None
@@ -282,10 +293,9 @@ def parse_entity_query(params: Mapping[str, Sequence[str]], *, default_limit: in
     if len(q) > MAX_NAME_CHARS:
         raise RequestError(f"'q' is at most {MAX_NAME_CHARS} characters")
     raw = (_one(params, "limit", ENTITY_QUERY_PARAMETERS) or "").strip()
-    try:
-        limit = int(raw) if raw else default_limit
-    except ValueError:
-        raise RequestError(f"'limit' must be a whole number from 1 to {MAX_ENTITY_LIST}") from None
+    if raw and not _WHOLE_NUMBER.fullmatch(raw):
+        raise RequestError(f"'limit' must be a whole number from 1 to {MAX_ENTITY_LIST} (got {raw[:40]!r})")
+    limit = int(raw) if raw else default_limit
     if not 1 <= limit <= MAX_ENTITY_LIST:
         raise RequestError(f"'limit' must be from 1 to {MAX_ENTITY_LIST} (got {limit})")
     return EntityQuery(type_, q, limit)

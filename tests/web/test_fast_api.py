@@ -85,7 +85,7 @@ def test_bad_search_parameters_are_a_400_that_says_what_to_send(fast_client, que
 
 
 def test_good_parameters_in_every_spelling_parse(fast_client):
-    for query in ["explain=true", "explain=0", "limit=+5", "alpha=0.25&fusion=rrf", "exact=off", "sort=date",
+    for query in ["explain=true", "explain=0", "limit=5", "alpha=0.25&fusion=rrf", "exact=off", "sort=date",
                   "entity=ORG:acme++robotics", "q=", "limit="]:
         assert fast_client.get("/api/search?" + query).status_code == 200, query
 
