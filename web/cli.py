@@ -18,12 +18,11 @@ from search.request import RequestError
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--threads", type=int, default=4, show_default=True, help="waitress worker threads.")
 def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> None:
-    """Serve the HTML pages and the JSON API with waitress."""
-    import waitress
-
+    """Serve the HTML pages and the JSON API with waitress (limits: web/server.py and the README's "Limits")."""
     from indexer.models.embeddings import use_one_thread_per_query
     from web.app import create_app
     from web.context import EXTENSION
+    from web.server import create_server
 
     use_one_thread_per_query()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -35,7 +34,9 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
         click.echo(f"Serving {eng.size} releases from {eng.version_dir} on http://{host}:{port}/", err=True)
     except IndexNotFound as exc:
         click.echo(f"warning: {exc}", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="announcements")
+    server = create_server(app, host=host, port=port, threads=threads)
+    server.print_listen("Listening on http://{}:{}")
+    server.run()
 
 
 @click.command("evaluate")
