@@ -62,7 +62,8 @@ def realistic_queries(releases: list[dict], catalog_path: Path, count: int) -> l
 
 
 def build(args: argparse.Namespace) -> None:
-    from indexer.ingest.build import BACKGROUND_STAGES, build_index
+    from indexer.ingest.build import build_index
+    from indexer.ingest.pipeline import BACKGROUND_STAGES
 
     sample = args.corpus
     if args.n is not None:

@@ -8,23 +8,21 @@ A release whose title, body, date, source and url are unchanged is skipped (no N
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from indexer.store import layout
-from indexer.ingest.build import (
-    BuildError, BuildSummary, StageHook, embed_releases, extract_all, manifest, nothing_to_index, parse_releases,
-    timed, until_stopped, write_version,
-)
-from indexer.store.catalog import Catalog
-from indexer.store.manifest import Manifest
 from indexer.ingest.canonical import build_catalog
-from indexer.models.embeddings import Embedder, load_embedder
-from indexer.ingest.entities import load_nlp
-from indexer.store.keyword_index import open_keyword_index, stored_release, update_keyword_index
+from indexer.ingest.pipeline import (
+    BuildError, BuildSummary, VersionPlan, analyse, manifest, parse_releases, read_input, write_version,
+)
+from indexer.ingest.progress import Progress, StageHook
+from indexer.models.embeddings import Embedder
+from indexer.store import layout
+from indexer.store.catalog import Catalog
+from indexer.store.keyword_index import open_keyword_index, stored_release
+from indexer.store.manifest import Manifest
 from indexer.store.records import Release
 from indexer.store.vectors import PassageMap, all_vectors, read_vector_index
 
@@ -71,18 +69,16 @@ def update_index(
     Deleting is all or nothing: an unknown id is a BuildError and nothing changes.
     """
     index_dir = Path(index_dir)
-    seconds: dict[str, float] = {}
+    report = Progress(show=progress, on_stage=on_stage)
     delete_ids = list(dict.fromkeys(delete_ids))
     with layout.writer_lock(index_dir):
         base = layout.current_version(index_dir)
         meta = Manifest.load(base)
         _check_models(meta, embedding_model, ner_model)
-        with timed(seconds, "parse"):
-            releases, problems = parse_releases(paths, progress, on_stage) if paths else ([], [])
-        if paths and not releases:
-            raise nothing_to_index(paths, problems)
+        # A delete reads no files (its parse stage is empty, and still reported).
+        releases, problems = read_input(paths, report) if paths else parse_releases(paths, report)
 
-        with timed(seconds, "copy"):
+        with report.stage("copy"):
             old_map = PassageMap.load(base / layout.PASSAGES)
             old_ids = [str(r) for r in old_map.release_ids]
             known = set(old_ids)
@@ -100,13 +96,12 @@ def update_index(
         changes = {"added": len(fresh) - len(replaced), "replaced": len(replaced), "deleted": len(delete_ids),
                    "unchanged": len(unchanged)}
         if not fresh and not delete_ids:
-            return BuildSummary(base, meta.releases, meta.passages, meta.entities, problems, seconds,
-                                changes, published=False)
+            return BuildSummary.of(base, meta, problems, report, changes, published=False)
 
-        with timed(seconds, "copy"):
+        with report.stage("copy"):
             keep = np.array([rid not in removed for rid in old_ids], dtype=bool)
             kept_map, kept_passages = old_map.keep_releases(keep)
-            old_vectors = all_vectors(read_vector_index(base / layout.VECTORS))[kept_passages]
+            kept_vectors = all_vectors(read_vector_index(base / layout.VECTORS))[kept_passages]
             old_catalog = Catalog.load(base / layout.CATALOG)
             kept_ids = [rid for rid, k in zip(old_ids, keep) if k]
             kept_mentions = [old_catalog.releases[rid].mention_list() for rid in kept_ids]
@@ -114,38 +109,22 @@ def update_index(
         new_mentions: list = []
         model: Embedder | None = None
         if fresh:
-            with timed(seconds, "load models"):
-                nlp = nlp or load_nlp(meta.ner_model)
-            with timed(seconds, "ner"):
-                new_mentions = extract_all(nlp, fresh, progress, on_stage)
-            with timed(seconds, "load models"):  # after NER, whose workers are forked (see build_index)
-                model = embedder or load_embedder(meta.embedding_model)
+            new_mentions, model = analyse(fresh, report, nlp=nlp, ner_model=meta.ner_model, embedder=embedder,
+                                          embedding_model=meta.embedding_model)
             if model.name != meta.embedding_model or model.dim != meta.dimensions:
                 _check_models(meta, model.name, None)
 
-        with timed(seconds, "ner"):
+        with report.stage("ner"):
             catalog = build_catalog(kept_ids + [r.id for r in fresh], kept_mentions + new_mentions)
-        keys = [catalog.releases[r.id].mention_keys() for r in fresh]
-
-        def embed(sharing: threading.Event) -> tuple[np.ndarray, PassageMap]:
-            if model is None:
-                return old_vectors, kept_map
-            new_vectors, new_map = embed_releases(model, fresh, progress, on_stage, sharing)
-            return np.concatenate([old_vectors, new_vectors]), kept_map.extend(new_map)
-
-        version = write_version(
-            index_dir,
-            lambda path, hook, stop: update_keyword_index(base / layout.KEYWORD_DIR, path, until_stopped(fresh, stop),
-                                                          keys, sorted(removed), before_commit=hook),
-            embed, catalog,
+        version, described = write_version(index_dir, VersionPlan(
+            fresh, catalog, model,
             # The copied Whoosh index keeps the base's schema; new passages are split with this code's settings.
-            lambda pmap: manifest(meta.embedding_model, meta.dimensions, meta.embedding_precision, meta.ner_model,
-                                  pmap, catalog, len(problems), base_version=base.name, update=changes,
-                                  ).replace(keyword_schema=meta.keyword_schema),
-            seconds, on_stage, base=base)
-    final = Manifest.load(version)
-    return BuildSummary(version, final.releases, final.passages, len(catalog.entities), problems, seconds,
-                        changes)
+            lambda passages: manifest(meta.embedding_model, meta.dimensions, meta.embedding_precision, meta.ner_model,
+                                      passages, catalog, len(problems), base_version=base.name, update=changes,
+                                      ).replace(keyword_schema=meta.keyword_schema),
+            base=base, removed=sorted(removed), kept=(kept_vectors, kept_map),
+        ), report)
+    return BuildSummary.of(version, described, problems, report, changes)
 
 
 def delete_releases(release_ids: Sequence[str], index_dir: str | Path, *,

@@ -1,8 +1,8 @@
 """Run a real build, update or delete and SIGKILL this process at a named stage (used by test_crash.py).
 
 usage: crash_child.py build|update|delete INDEX_DIR STAGE [PATH_OR_ID ...]
-STAGE is one of indexer.ingest.build.STAGES, or "commit": a kill at a random moment in the 50 ms after the Whoosh writer
-starts committing (at the latest just before CURRENT would be swapped).
+STAGE is one of indexer.ingest.pipeline.STAGES, or "commit": a kill at a random moment in the 50 ms after the Whoosh
+writer starts committing (at the latest just before CURRENT would be swapped).
 """
 import os
 import random
