@@ -26,6 +26,10 @@ MAX_NAME_WORDS = 6  # longest entity name looked up in the query, in words
 # description that happens to contain a name ("1/2000 in UK have abnormal PrP positivity") does not. Measured on
 # SciFact test: tiering on every recognised name dropped keyword nDCG@10 from 0.678 to 0.635.
 NAME_SHARE = 0.5
+# Releases whose word positions one request may read to settle exact terms (~20 µs each: at most ~0.4 s). Past it,
+# releases not yet checked count as lacking the term: a bound on a request's work, reached only by many phrases of
+# common words paged deep.
+MAX_PHRASE_CHECKS = 20_000
 # Stripped from both ends of each query word before names are looked up ("(SITC)," → "SITC").
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}<>,;:!?"
 
@@ -58,6 +62,10 @@ class ExactTerm:
         self.matches = ordinal_array(np.concatenate([self.matches, found]))
         self.maybe = np.setdiff1d(self.maybe, pending, assume_unique=True)
 
+    def give_up(self) -> None:
+        """Stop checking: the releases not yet checked count as not containing the term."""
+        self.maybe = np.zeros(0, dtype=np.int64)
+
     def contains(self, ordinal: int) -> bool:
         """Whether the release is known to contain the term (settle it first)."""
         i = int(np.searchsorted(self.matches, ordinal))
@@ -78,15 +86,17 @@ def named_entities(q: str, catalog: Catalog, *, min_chars: int = 2) -> list[tupl
     words = [w.strip(_EDGE_PUNCTUATION) for w in QUOTED.sub(" ", q).split()]
     found: list[tuple[int, int, str, EntityInfo]] = []
     taken: set[int] = set()
+    looked_up: dict[str, EntityInfo | None] = {}  # a span typed twice is looked up once ("company" x 120: 6 lookups)
     for size in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             span = range(start, start + size)
             if taken.intersection(span) or not all(words[i] for i in span):
                 continue
             text = " ".join(words[i] for i in span)
-            if len(text) < min_chars or not any(c.isupper() or c.isdigit() for c in text):
-                continue
-            info = catalog.find(text) or catalog.find(text.rstrip("."))
+            if text not in looked_up:
+                named = len(text) >= min_chars and any(c.isupper() or c.isdigit() for c in text)
+                looked_up[text] = (catalog.find(text) or catalog.find(text.rstrip("."))) if named else None
+            info = looked_up[text]
             if info is not None:
                 found.append((start, size, text, info))
                 taken.update(span)
@@ -150,6 +160,7 @@ def tier_positions(ordinals: np.ndarray, terms: Iterable[ExactTerm], depth: int 
     # releases hold a phrase, confirming the page means checking most of those with its words; growing the batch
     # keeps that to a few rounds (each round re-sorts and re-reads the postings).
     batch = depth or len(ordinals)
+    budget = MAX_PHRASE_CHECKS
     while True:
         known = np.zeros(len(ordinals), dtype=np.int64)
         bound = np.zeros(len(ordinals), dtype=np.int64)
@@ -165,8 +176,15 @@ def tier_positions(ordinals: np.ndarray, terms: Iterable[ExactTerm], depth: int 
         unsettled = order[bound[order] != known[order]]
         if len(unsettled) > 2 * batch:
             unsettled = unsettled[:batch]  # else all of them: a last short round would cost a round for little
+        pending = np.unique(ordinals[unsettled])
+        checks = sum(len(np.intersect1d(pending, term.maybe, assume_unique=True)) for term in terms)
+        if checks > budget:
+            for term in terms:
+                term.give_up()
+            continue  # every bound is now known: the next round returns
+        budget -= checks
         for term in terms:
-            term.settle(np.unique(ordinals[unsettled]))
+            term.settle(pending)
         batch *= 4
 
 

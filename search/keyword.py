@@ -29,6 +29,21 @@ _NO_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document witho
 _STARRED_WORD = re.compile(r"[^\s\"()]*\*[^\s\"()]*")
 
 
+_STRUCTURE = re.compile(r'["()]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')  # phrases, groups, operators
+
+
+def fold_repeats(text: str) -> str:
+    """A plain query (no phrase, group or operator) with each word kept once, first occurrence first: parsing costs
+    per word, and "company" typed 120 times asks for what "company" asks for. (BM25F then weighs a repeated word
+    once, as any search box does.) A structured query is left as it is: there a repeat can change the meaning."""
+    if _STRUCTURE.search(text):
+        return text
+    kept: dict[str, str] = {}
+    for word in text.split():
+        kept.setdefault(word.casefold(), word)
+    return " ".join(kept.values())
+
+
 def wildcard_warning(q: str) -> str | None:
     """A warning for words like `po*`: wildcards are off (make_parser), so `*` is a character of the word and such a
     word rarely matches; a lone `*` is no word at all and gets the no-searchable-words warning instead."""
@@ -110,7 +125,7 @@ class KeywordRetriever:
         return impacts
 
     def parse(self, text: str) -> query.Query:
-        return self._parser.parse(text)
+        return self._parser.parse(fold_repeats(text))
 
     def ranked(self, q: query.Query, allowed: np.ndarray | None) -> Run:
         """Every matching release, best first (ties: lower docnum first); `allowed` holds the release ordinals that

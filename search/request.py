@@ -20,6 +20,10 @@ MAX_OFFSET = 10_000
 MAX_ENTITY_FILTERS = 20
 MAX_FACET_SIZE = 500
 MAX_NAME_CHARS = 200
+# The work of one query (issue 18): distinct words (runs of letters and digits; a repeated word counts once, and the
+# keyword side folds repeats) and quoted phrases, each of which costs a phrase check over the releases with its words.
+MAX_QUERY_WORDS = 64
+MAX_PHRASES = 8
 # Parameter name -> help text; also the list of known parameters (unknown ones are an error, not silently ignored).
 PARAMETERS: dict[str, str] = {
     "q": f"the query text (at most {MAX_QUERY_CHARS} characters); empty lists releases newest first",
@@ -215,6 +219,21 @@ def check_query_syntax(q: str) -> None:
         raise RequestError("'q' has a '(' without a matching ')'; close the group or remove the '('")
 
 
+_QUERY_WORD = re.compile(r"\w+")
+QUERY_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})  # the keyword parser's, not words
+
+
+def check_query_size(q: str) -> None:
+    """Bound the work of one query: at most MAX_PHRASES quoted phrases and MAX_QUERY_WORDS different words."""
+    phrases = q.count('"') // 2
+    if phrases > MAX_PHRASES:
+        raise RequestError(f"'q' has {phrases} quoted phrases; send at most {MAX_PHRASES}")
+    words = {w.casefold() for w in _QUERY_WORD.findall(q) if w not in QUERY_OPERATORS}
+    if len(words) > MAX_QUERY_WORDS:
+        raise RequestError(f"'q' has {len(words)} different words; send at most {MAX_QUERY_WORDS} "
+                           "(a repeated word counts once)")
+
+
 def parse_entity(raw: str) -> EntityFilter:
     """'org:SITC' -> EntityFilter('org', 'SITC')."""
     type_, sep, name = raw.partition(":")
@@ -237,6 +256,7 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
     if any(ord(c) < 32 and c not in "\t\n\r" for c in q):
         raise RequestError("'q' contains control characters; send plain text")
     check_query_syntax(q)
+    check_query_size(q)
     entity_values = params.get("entity") or []
     if len(entity_values) > MAX_ENTITY_FILTERS:
         raise RequestError(f"at most {MAX_ENTITY_FILTERS} 'entity' filters per request")
