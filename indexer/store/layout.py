@@ -31,7 +31,9 @@ import click
 
 from indexer.store.atomic import atomic_write, fsync_dir, fsync_file, temp_files
 
-FORMAT_VERSION = 1
+# 2: the catalog stores an alias mention as [full, "alias", count, short] (1: one name, "FULL<TAB>SHORT").
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)  # versions this code reads; it writes FORMAT_VERSION
 ENV_VAR = "ANNOUNCEMENTS_INDEX"
 DEFAULT_DIR = "index"
 
@@ -44,7 +46,7 @@ PASSAGES = "passages.npz"
 CATALOG = "catalog.json"
 MANIFEST = "manifest.json"
 POSTINGS = "postings"  # per-segment postings the impacts are computed from (reused by the next update)
-IMPACTS = "impacts.npz"  # a cache of the keyword index's BM25F scores (search/impacts.py); rebuilt when missing
+IMPACTS = "impacts.npz"  # the keyword index's BM25F scores (indexer/store/impacts.py); a reader computes them in memory if missing
 WRITER_LOCK = ".writer.lock"
 
 KEEP_VERSIONS = 3  # older versions are removed after a publish; readers of recent ones keep working

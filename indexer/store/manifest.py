@@ -55,9 +55,9 @@ class Manifest:
         """
         if not isinstance(data, dict):
             raise ManifestError(f"{where} is not a JSON object; rebuild the index")
-        if not _is_whole(data.get("format")) or data["format"] != layout.FORMAT_VERSION:
-            raise ManifestError(f"index format {data.get('format')!r} at {where} is not {layout.FORMAT_VERSION}; "
-                                "rebuild it")
+        if not _is_whole(data.get("format")) or data["format"] not in layout.READABLE_FORMATS:
+            raise ManifestError(f"index format {data.get('format')!r} at {where} is not one this version reads "
+                                f"({', '.join(map(str, layout.READABLE_FORMATS))}); rebuild it")
         missing = [name for name in _REQUIRED if name not in data]
         if missing:
             raise ManifestError(f"{where} lacks {', '.join(missing)}; rebuild the index")

@@ -1,6 +1,6 @@
 """The vector index: FAISS exact inner product over unit-length passage vectors, plus the passage → release map.
 
-Exact search (IndexFlatIP) is the right default up to ~200k passages (FINDINGS.md). Passage i is FAISS id i; the
+Exact search (IndexFlatIP) is the right default up to ~200k passages (docs/architecture.md, "Library facts"). Passage i is FAISS id i; the
 map in passages.npz says which release (by id) and which body words it covers.
 """
 from __future__ import annotations
@@ -101,7 +101,7 @@ def build_vector_index(vectors: np.ndarray) -> faiss.Index:
 
 
 def write_vector_index(ix: faiss.Index, path: Path) -> None:
-    """Write atomically: a killed write to the live path leaves an unreadable file (FINDINGS.md)."""
+    """Write atomically: a killed write to the live path leaves an unreadable file (docs/architecture.md, "Library facts")."""
     with atomic_path(path) as tmp:
         faiss.write_index(ix, str(tmp))
 

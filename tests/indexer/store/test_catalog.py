@@ -29,3 +29,25 @@ def test_lookup_goes_through_aliases_and_checks_the_type():
     assert cat.lookup("org", "cimc") is cimc
     assert cat.lookup("person", "CIMC") is None
     assert cat.find("Nobody") is None
+
+
+def test_alias_mentions_are_typed_and_a_format_1_catalog_still_reads():
+    """An alias is Mention(full, "alias", short) stored as [full, "alias", count, short]; a catalog written by format 1
+    held it as one name "FULL<TAB>SHORT", which reads as the same typed mention."""
+    full, short = "China International Marine Containers", "CIMC"
+    cat = build_catalog(["a"], [[M(full, "org"), M(short, "org"), M(full, "alias", short=short)]])
+    rows = cat.to_json()["releases"]["a"]["mentions"]
+    assert [full, "alias", 1, short] in rows and not any("\t" in row[0] for row in rows)
+    old = cat.to_json()
+    old["releases"]["a"]["mentions"] = [[f"{full}\t{short}", "alias", 1] if row[1] == "alias" else row for row in rows]
+    assert Catalog.from_json(old).to_json() == cat.to_json()
+    assert cat.find("CIMC") is cat.find(full)  # the acronym merged with the name it stands for
+
+
+def test_a_mention_label_outside_the_vocabulary_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="mention label must be one of"):
+        M("Acme", "company")
+    with pytest.raises(ValueError, match="alias mention has a short form"):
+        M("Acme Corporation", "alias")

@@ -51,7 +51,7 @@ def test_a_field_added_later_has_its_old_meaning_when_absent(tmp_path):
     assert (loaded.max_passages, loaded.keyword_schema, loaded.embedding_precision, loaded.skipped) == (0, 1, "", 0)
 
 
-@pytest.mark.parametrize("fmt", [2, None, "1", True])
+@pytest.mark.parametrize("fmt", [3, 0, None, "1", True])
 def test_a_wrong_format_is_refused(tmp_path, fmt):
     data = example().to_json()
     if fmt is None:
@@ -59,9 +59,17 @@ def test_a_wrong_format_is_refused(tmp_path, fmt):
     else:
         data["format"] = fmt
     written(tmp_path, data)
-    with pytest.raises(ManifestError, match=rf"index format {fmt!r} at .*manifest\.json is not "
-                                            rf"{layout.FORMAT_VERSION}; rebuild it"):
+    with pytest.raises(ManifestError, match=rf"index format {fmt!r} at .*manifest\.json is not one this version "
+                                            r"reads \(1, 2\); rebuild it"):
         Manifest.load(tmp_path)
+
+
+def test_a_format_1_index_is_still_read_and_new_versions_are_written_as_format_2(tmp_path):
+    data = example().to_json()
+    assert data["format"] == layout.FORMAT_VERSION == 2
+    data["format"] = 1
+    written(tmp_path, data)
+    assert Manifest.load(tmp_path).format == 1
 
 
 @pytest.mark.parametrize("field, value, expected", [
