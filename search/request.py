@@ -59,7 +59,7 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 _TRUE = set(TRUE_WORDS)
 _FALSE = set(FALSE_WORDS) | {""}
-# Whole numbers and dates as ASCII text only: int() and date.fromisoformat() also take "+5", "1_0", Arabic-Indic or
+# Whole numbers and dates as ASCII text only, nothing around them (empty means the default): int() and date.fromisoformat() also take "+5", "1_0", Arabic-Indic or
 # full-width digits, "20240101" and ISO week dates ("2024-W01-1"), none of which a form or a client means to send.
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")  # the sign only to say "from 1 to 100 (got -1)"; 12 digits pass any bound
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -148,11 +148,11 @@ def _one(params: Mapping[str, Sequence[str]], name: str, registry: Mapping[str, 
 
 def _integer(params: Mapping[str, Sequence[str]], name: str, default: int, low: int, high: int) -> int:
     raw = _one(params, name)
-    if raw is None or raw.strip() == "":
+    if raw is None or raw == "":
         return default
-    if not _WHOLE_NUMBER.fullmatch(raw.strip()):
+    if not _WHOLE_NUMBER.fullmatch(raw):
         raise RequestError(f"'{name}' must be a whole number: {PARAMETERS[name]} (got {raw[:40]!r})")
-    value = int(raw.strip())
+    value = int(raw)
     if not low <= value <= high:
         raise RequestError(f"'{name}' must be from {low} to {high} (got {value})")
     return value
@@ -177,11 +177,11 @@ def _flag(params: Mapping[str, Sequence[str]], name: str, default: bool) -> bool
 
 
 def _fraction(params: Mapping[str, Sequence[str]], name: str) -> float | None:
-    raw = (_one(params, name) or "").strip()
+    raw = _one(params, name) or ""
     if raw == "":
         return None
     try:
-        if not raw.isascii() or "_" in raw:  # float() reads other scripts' digits and "0_5" too
+        if not raw.isascii() or "_" in raw or raw != raw.strip():  # float() reads other digits, "0_5", " 1"
             raise ValueError(raw)
         value = float(raw)
     except ValueError:
@@ -193,12 +193,12 @@ def _fraction(params: Mapping[str, Sequence[str]], name: str) -> float | None:
 
 def _date(params: Mapping[str, Sequence[str]], name: str) -> dt.date | None:
     raw = _one(params, name)
-    if raw is None or raw.strip() == "":
+    if raw is None or raw == "":
         return None
     try:
-        if not _ISO_DATE.fullmatch(raw.strip()):
+        if not _ISO_DATE.fullmatch(raw):
             raise ValueError(raw)
-        return dt.date.fromisoformat(raw.strip())
+        return dt.date.fromisoformat(raw)
     except ValueError:
         raise RequestError(f"'{name}' must be a date as YYYY-MM-DD, e.g. 2023-06-26 (got {raw[:40]!r})") from None
 
@@ -312,7 +312,7 @@ def parse_entity_query(params: Mapping[str, Sequence[str]], *, default_limit: in
     q = " ".join((_one(params, "q", ENTITY_QUERY_PARAMETERS) or "").split())
     if len(q) > MAX_NAME_CHARS:
         raise RequestError(f"'q' is at most {MAX_NAME_CHARS} characters")
-    raw = (_one(params, "limit", ENTITY_QUERY_PARAMETERS) or "").strip()
+    raw = _one(params, "limit", ENTITY_QUERY_PARAMETERS) or ""
     if raw and not _WHOLE_NUMBER.fullmatch(raw):
         raise RequestError(f"'limit' must be a whole number from 1 to {MAX_ENTITY_LIST} (got {raw[:40]!r})")
     limit = int(raw) if raw else default_limit

@@ -15,7 +15,7 @@ from web.context import EXTENSION, error_response
 from web.pages import pages
 from web.links import safe_link
 from web.parameters import check_declarations, check_query_string
-from web.security import add_security_headers
+from web.security import add_security_headers, relative_location
 
 log = logging.getLogger(__name__)
 MAX_CONTENT_LENGTH = 64 * 1024  # the API reads no bodies today; refuse big ones early
@@ -28,6 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(INDEX_DIR=None, EMBEDDER=None, INDEX_CHECK_SECONDS=1.0, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
     app.config.update(config or {})
     app.json.sort_keys = False
+    # No redirects: werkzeug would answer "//" in a path with a 308 to the merged path, its Location built from the
+    # Host header; ids may hold "//" and are then found as they are.
+    app.url_map.merge_slashes = False
     app.extensions[EXTENSION] = LiveIndex(
         resolve_index_dir(app.config["INDEX_DIR"]),
         embedder=app.config["EMBEDDER"],
@@ -38,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     check_declarations(app)
     app.before_request(check_query_string)
     app.after_request(add_security_headers)
+    app.after_request(relative_location)
     app.add_template_global(safe_link)
     app.register_error_handler(RequestError, _bad_request)
     app.register_error_handler(HTTPException, _http_error)

@@ -1,64 +1,160 @@
-"""The OpenAPI description, built from the parameter registry so that docs cannot drift from the code."""
+"""The OpenAPI description, built from the parameter registries and the parser's own bounds, so that the spec cannot
+drift from the code: every integer with its minimum and maximum, every choice as an enum, flags as the exact
+spellings the parser takes, every error status with the error envelope. tests/web/test_openapi_fuzz.py drives
+schemathesis with it against a real server."""
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from indexer.store.records import ENTITY_TYPES
+from indexer.store.records import CATEGORIES, ENTITY_TYPES
 from search.fusion import FUSIONS
-from search.request import ENTITY_QUERY_PARAMETERS, MAX_ENTITY_LIST, MODES, SORTS
+from search.request import (ENTITY_QUERY_PARAMETERS, FALSE_WORDS, MAX_ENTITY_FILTERS, MAX_ENTITY_LIST,
+                            MAX_FACET_SIZE, MAX_LIMIT, MAX_NAME_CHARS, MAX_OFFSET, MAX_QUERY_CHARS, MODES, SORTS,
+                            TRUE_WORDS)
 
-_ENTITY_SCHEMAS = {"type": {"type": "string", "enum": list(ENTITY_TYPES)}, "q": {"type": "string"},
-                   "limit": {"type": "integer", "minimum": 1, "maximum": MAX_ENTITY_LIST}}
-_ERROR = {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+JSON = "application/json"
+NULLABLE_STRING = {"type": "string", "nullable": True}
+STRING_LIST = {"type": "array", "items": {"type": "string"}}
+_INTEGERS = {"limit": (1, MAX_LIMIT), "offset": (0, MAX_OFFSET), "facet_size": (1, MAX_FACET_SIZE)}
+_CHOICES = {"mode": MODES, "sort": SORTS, "fusion": FUSIONS}
+_FLAGS = ("explain", "exact")
+# The shortest type prefix ("org:") leaves this much for the name: a longer value may still be a valid facility.
+_ENTITY_VALUE_CHARS = len("org:") + MAX_NAME_CHARS
+_NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"  # tabs and newlines are spaces
+_ERRORS = {"400": "a bad parameter: the message says what to send", "404": "no such release or entity",
+           "413": "request body too large", "431": "request headers too large",
+           "500": "internal error (details in the server log)", "503": "no index has been published yet"}
 
 
-def _param(name: str, help_text: str) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "string"}
-    if name in ("limit", "offset", "facet_size"):
-        schema = {"type": "integer"}
-    elif name == "mode":
-        schema = {"type": "string", "enum": list(MODES), "default": "hybrid"}
-    elif name == "sort":
-        schema = {"type": "string", "enum": list(SORTS), "default": "relevance"}
-    elif name == "fusion":
-        schema = {"type": "string", "enum": list(FUSIONS)}
-    elif name == "alpha":
-        schema = {"type": "number", "minimum": 0, "maximum": 1}
-    elif name in ("date_from", "date_to"):
-        schema = {"type": "string", "format": "date"}
-    elif name in ("entity", "issuer", "category"):
-        return {"name": name, "in": "query", "description": help_text, "style": "form", "explode": True,
-                "schema": {"type": "array", "items": {"type": "string"}}}
-    return {"name": name, "in": "query", "description": help_text, "schema": schema}
+def _search_schema(name: str) -> dict[str, Any]:
+    if name in _INTEGERS:
+        low, high = _INTEGERS[name]
+        return {"type": "integer", "minimum": low, "maximum": high}
+    if name in _CHOICES:
+        return {"type": "string", "enum": list(_CHOICES[name])}
+    if name in _FLAGS:
+        return {"type": "string", "enum": list(TRUE_WORDS + FALSE_WORDS)}
+    if name == "alpha":
+        return {"type": "number", "minimum": 0, "maximum": 1}
+    if name in ("date_from", "date_to"):
+        return {"type": "string", "format": "date"}  # RFC 3339 full-date: exactly YYYY-MM-DD, as the parser takes
+    if name == "q":  # plus what a pattern cannot say: paired quotes and parentheses, MAX_QUERY_WORDS, MAX_PHRASES
+        return {"type": "string", "maxLength": MAX_QUERY_CHARS, "pattern": _NO_CONTROL_CHARACTERS}
+    if name == "entity":
+        return {"type": "array", "maxItems": MAX_ENTITY_FILTERS, "items": {
+            "type": "string", "maxLength": _ENTITY_VALUE_CHARS, "pattern": f"^({'|'.join(ENTITY_TYPES)}):.*[A-Za-z0-9]"}}
+    if name == "issuer":
+        return {"type": "array", "maxItems": MAX_ENTITY_FILTERS, "items": {"type": "string",
+                                                                           "maxLength": MAX_NAME_CHARS}}
+    if name == "category":
+        return {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}}
+    if name == "facet_q":
+        return {"type": "string", "maxLength": MAX_NAME_CHARS}
+    raise KeyError(f"no schema for search parameter {name!r}; add one in web/openapi.py")
+
+
+def _entity_list_schema(name: str) -> dict[str, Any]:
+    return {"type": {"type": "string", "enum": list(ENTITY_TYPES)},
+            "q": {"type": "string", "maxLength": MAX_NAME_CHARS},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_ENTITY_LIST}}[name]
+
+
+def _query(name: str, help_text: str, schema: dict[str, Any]) -> dict[str, Any]:
+    # Every parameter may be sent empty, meaning its default (HTML forms send empty fields).
+    param = {"name": name, "in": "query", "description": help_text, "schema": schema, "allowEmptyValue": True}
+    if schema["type"] == "array":
+        param.update(style="form", explode=True)
+    return param
+
+
+def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _responses(ok_schema: str, *errors: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"200": {"description": "OK", "content": {JSON: {"schema": {
+        "$ref": f"#/components/schemas/{ok_schema}"}}}}}
+    for status in (*errors, "500"):
+        out[status] = {"description": _ERRORS[status], "content": {JSON: {"schema": {
+            "$ref": "#/components/schemas/Error"}}}}
+    return out
+
+
+def _object(properties: dict[str, Any], *, optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"type": "object", "required": [p for p in properties if p not in optional], "properties": properties}
+
+
+_ENTITIES_BY_TYPE = _object({t: STRING_LIST for t in ENTITY_TYPES})
+_FACET_VALUE = _object({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                        "selected": {"type": "boolean"}})
+SCHEMAS: dict[str, Any] = {
+    "Error": _object({"error": _object({"status": {"type": "integer"}, "message": {"type": "string"}})}),
+    "Hit": _object({
+        "id": {"type": "string"}, "title": {"type": "string"}, "date": {**NULLABLE_STRING, "format": "date"},
+        "source": NULLABLE_STRING, "url": NULLABLE_STRING, "score": {"type": "number"},
+        "snippet": {"type": "string"}, "entities": _ENTITIES_BY_TYPE, "issuer": NULLABLE_STRING,
+        "category": {"type": "string", "enum": list(CATEGORIES)}, "explain": {"type": "object"},
+    }, optional=("explain",)),
+    "SearchResult": _object({
+        "query": {"type": "string"}, "mode": {"type": "string", "enum": list(MODES)},
+        "sort": {"type": "string", "enum": list(SORTS)},
+        "filters": _object({"entity": STRING_LIST, "issuer": STRING_LIST, "category": STRING_LIST,
+                            "date_from": NULLABLE_STRING, "date_to": NULLABLE_STRING}),
+        "total": {"type": "integer", "minimum": 0}, "offset": {"type": "integer", "minimum": 0},
+        "limit": {"type": "integer", "minimum": 1},
+        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+        "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _FACET_VALUE}},
+        "facet_scope": {"type": "object"}, "warnings": STRING_LIST, "took_ms": {"type": "number"},
+    }),
+    "Release": _object({
+        "id": {"type": "string"}, "title": {"type": "string"}, "date": {**NULLABLE_STRING, "format": "date"},
+        "source": NULLABLE_STRING, "url": NULLABLE_STRING, "body": {"type": "string"}, "entities": _ENTITIES_BY_TYPE,
+        "issuer": NULLABLE_STRING, "category": {"type": "string", "enum": list(CATEGORIES)}, "dates": STRING_LIST,
+        "money": STRING_LIST,
+    }),
+    "EntitySummary": _object({"name": {"type": "string"}, "type": {"type": "string", "enum": list(ENTITY_TYPES)},
+                              "releases": {"type": "integer", "minimum": 0}}),
+    "EntityList": _object({"type": {"type": "string", "nullable": True, "enum": [*ENTITY_TYPES, None]},
+                           "q": {"type": "string"},
+                           "entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntitySummary"}}}),
+    "Entity": _object({
+        "name": {"type": "string"}, "type": {"type": "string", "enum": list(ENTITY_TYPES)}, "aliases": STRING_LIST,
+        "votes": {"type": "integer"}, "releases": {"type": "integer", "minimum": 0},
+        "issued": {"type": "integer", "minimum": 0}, "release_ids": STRING_LIST,
+        "cooccurring": {"type": "array", "items": {"$ref": "#/components/schemas/EntitySummary"}},
+        "months": {"type": "array", "items": _object({"month": {"type": "string"},
+                                                      "releases": {"type": "integer", "minimum": 0}})},
+    }),
+    "Health": _object({"status": {"type": "string"}, "version": {"type": "string"},
+                       "releases": {"type": "integer", "minimum": 0}, "embedding_model": {"type": "string"},
+                       "created": NULLABLE_STRING}),
+    "OpenAPI": _object({"openapi": {"type": "string"}, "paths": {"type": "object"}}),
+}
 
 
 def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
-    ok = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+    """The spec of every /api endpoint and /healthz (`parameters`: the search registry, name -> help text)."""
+    def get(summary: str, params: list[dict[str, Any]], ok: str, *errors: str) -> dict[str, Any]:
+        # Every endpoint answers 400 for an unknown parameter and 503 before the first index is published.
+        return {"get": {"summary": summary, "parameters": params,
+                        "responses": _responses(ok, *sorted({"400", "503", *errors}))}}
+
+    search = [_query(n, h, _search_schema(n)) for n, h in parameters.items()]
+    entity_list = [_query(n, h, _entity_list_schema(n)) for n, h in ENTITY_QUERY_PARAMETERS.items()]
     return {
         "openapi": "3.0.3",
         "info": {"title": "Announcements Search", "version": "1"},
         "paths": {
-            "/api/search": {"get": {"summary": "Hybrid search with entity facets",
-                                    "parameters": [_param(n, h) for n, h in parameters.items()],
-                                    "responses": {"200": ok, "400": _ERROR}}},
-            "/api/releases/{id}": {"get": {"summary": "One release with its body and entities",
-                                           "parameters": [{"name": "id", "in": "path", "required": True,
-                                                           "schema": {"type": "string"}}],
-                                           "responses": {"200": ok, "404": _ERROR}}},
-            "/api/entities": {"get": {"summary": "Entities by type and name",
-                                      "parameters": [
-                                          {"name": n, "in": "query", "description": h, "schema": _ENTITY_SCHEMAS[n]}
-                                          for n, h in ENTITY_QUERY_PARAMETERS.items()],
-                                      "responses": {"200": ok, "400": _ERROR}}},
-            "/api/entities/{type}/{name}": {"get": {"summary": "One entity and its releases, newest first",
-                                                    "parameters": [
-                                                        {"name": "type", "in": "path", "required": True,
-                                                         "schema": {"type": "string", "enum": list(ENTITY_TYPES)}},
-                                                        {"name": "name", "in": "path", "required": True,
-                                                         "schema": {"type": "string"}}],
-                                                    "responses": {"200": ok, "404": _ERROR}}},
-            "/healthz": {"get": {"summary": "Liveness and the served index version", "responses": {"200": ok}}},
+            "/api/search": get("Hybrid search with entity facets", search, "SearchResult"),
+            "/api/releases/{id}": get("One release with its body and entities",
+                                      [_path("id", {"type": "string", "minLength": 1})], "Release", "404"),
+            "/api/entities": get("Entities by type and name", entity_list, "EntityList"),
+            "/api/entities/{type}/{name}": get(
+                "One entity and its releases, newest first",
+                [_path("type", {"type": "string", "enum": list(ENTITY_TYPES)}),
+                 _path("name", {"type": "string", "minLength": 1})], "Entity", "404"),
+            "/healthz": get("Liveness and the served index version", [], "Health"),
+            "/api/openapi.json": get("This description", [], "OpenAPI"),
         },
-        "components": {"schemas": {"Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-            "status": {"type": "integer"}, "message": {"type": "string"}}}}}}},
+        "components": {"schemas": SCHEMAS},
     }

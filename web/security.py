@@ -7,6 +7,8 @@ stylesheet and images and same-origin forms. `frame-ancestors 'none'` and X-Fram
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Response
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -29,4 +31,15 @@ def add_security_headers(response: Response) -> Response:
     """after_request: set the headers (Flask runs after_request hooks for error responses from handlers too)."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    return response
+
+
+def relative_location(response: Response) -> Response:
+    """after_request: a Location header as a path, never an absolute URL built from the request's Host header (which
+    a client chooses). A leading "//" is made one "/", so the path cannot turn into another host."""
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        path = "/" + parts.path.lstrip("/")
+        response.headers["Location"] = urlunsplit(("", "", path, parts.query, parts.fragment))
     return response
