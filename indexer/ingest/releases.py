@@ -5,9 +5,11 @@ becomes a release is indexer.ingest.formats; finding its date, indexer.ingest.da
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
+import stat
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -101,28 +103,69 @@ def _suffix(path: Path) -> str:
                  if name.endswith(s) and len(name) > len(s)), "")
 
 
+def _link_problem(path: Path) -> str | None:
+    """Why a symbolic link cannot be read (a loop, a missing target, a folder), or None: not a link, or a file's.
+
+    Symbolic links to files are followed; links to folders inside a folder are not (os.walk does not follow them,
+    and a loop back up the tree would otherwise be walked for ever), and say so.
+    """
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if e.errno == errno.ENOENT:
+            return "broken symbolic link"
+        return f"cannot follow symbolic link: {e.strerror or e}"
+    return "symbolic link to a folder (not followed)" if stat.S_ISDIR(target.st_mode) else None
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str] | Problem]:
+    """The supported files under `folder` (sorted by relative path; hidden ones skipped) with their relative paths,
+    and a Problem for each unreadable folder and unusable symbolic link, at its place in that order."""
+    errors: list[OSError] = []
+    found: list[tuple[str, Path | Problem]] = []
+    for parent, dirs, files in os.walk(folder, onerror=errors.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in dirs + files:
+            path = Path(parent, name)
+            if name.startswith("."):
+                continue
+            if reason := _link_problem(path):
+                found.append((path.relative_to(folder).as_posix(), Problem(str(path), reason)))
+            elif name in files and _suffix(path):
+                found.append((path.relative_to(folder).as_posix(), path))
+    yield from (Problem(str(e.filename), f"cannot read folder: {e.strerror}") for e in errors)
+    for rel, item in sorted(found, key=lambda pair: pair[0]):
+        yield item if isinstance(item, Problem) else (item, rel)
+
+
 def _iter_files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str] | Problem]:
     """(file, path relative to its folder argument), or Problems; folders sorted, hidden skipped."""
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            errors: list[OSError] = []
-            found = []
-            for folder, dirs, files in os.walk(path, onerror=errors.append):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                for name in files:
-                    file = Path(folder, name)
-                    if not name.startswith(".") and _suffix(file):
-                        found.append((file.relative_to(path).as_posix(), file))
-            yield from (Problem(str(e.filename), f"cannot read folder: {e.strerror}")
-                        for e in errors)
-            yield from ((file, rel) for rel, file in sorted(found))
+            yield from _walk(path)
+        elif (reason := _link_problem(path)) is not None:
+            yield Problem(str(path), reason)
         elif not path.exists():
             yield Problem(str(path), "no such file or directory")
         elif not _suffix(path):
             yield Problem(str(path), f"unsupported file type {path.suffix or path.name!r}")
         else:
             yield path, path.name
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    """What identifies a file however it is reached (device and inode); None if it cannot be stat'ed (its reader
+    then reports why)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def iter_release_files(paths: Sequence[str | Path]) -> Iterator[Path | Problem]:
@@ -179,15 +222,16 @@ def read_releases(paths: Sequence[str | Path]) -> Iterator[Release | Problem]:
     Never raises on bad input. Duplicate ids: the first wins, later ones are Problems.
     """
     first_seen: dict[str, str] = {}
-    files_read: set[Path] = set()
+    files_read: set[tuple[int, int]] = set()
     for item in _iter_files(paths):
         if isinstance(item, Problem):
             yield item
             continue
         path, rel = item
-        if (real := path.resolve()) in files_read:
-            continue  # the same file reached twice (a folder and a file inside it)
-        files_read.add(real)
+        if (key := _file_key(path)) is not None:
+            if key in files_read:
+                continue  # the same file reached twice (a folder and a file inside it, or a link to it)
+            files_read.add(key)
         if _suffix(path) in (".jsonl", ".jsonl.gz"):
             results: Iterable[Release | Problem] = _read_jsonl(path)
         else:

@@ -1,0 +1,83 @@
+"""Hostile input found by the second attack (issue 18): each is reported as a Problem with its path and skipped, and
+the good releases beside it are indexed. Builds use the stand-in models (fast tier)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer.ingest.build import build_index
+from indexer.ingest.releases import Problem, read_releases
+from indexer.ingest.update import update_index
+from indexer.store import layout
+from indexer.store.vectors import PassageMap
+from tests.standins import NER_NAME
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def indexed_ids(index_dir: Path) -> list[str]:
+    return sorted(str(r) for r in PassageMap.load(layout.current_version(index_dir) / layout.PASSAGES).release_ids)
+
+
+def build(paths, index_dir: Path, fast_nlp, fast_embedder):
+    return build_index(paths, index_dir, nlp=fast_nlp, embedder=fast_embedder, ner_model=NER_NAME, progress=False)
+
+
+def update(paths, index_dir: Path, fast_nlp, fast_embedder):
+    return update_index(paths, index_dir, nlp=fast_nlp, embedder=fast_embedder, progress=False)
+
+
+# ---------------------------------------------------------------- item 1: symbolic links
+
+def links_folder(root: Path) -> Path:
+    src = root / "in"
+    write(src / "good.txt", "Port opens a new berth\n\nThe berth opened in Qingdao.")
+    write(root / "outside" / "elsewhere.txt", "Outside\n\nNot under the folder.")
+    os.symlink("loop.txt", src / "loop.txt")  # points at itself
+    os.symlink("b.txt", src / "a.txt")  # a -> b -> a
+    os.symlink("a.txt", src / "b.txt")
+    os.symlink(root / "gone.txt", src / "dangling.txt")
+    os.symlink(root / "outside", src / "outdir")
+    os.symlink(".", src / "here")  # a folder loop
+    return src
+
+
+def test_symlink_loops_dangling_links_and_folder_links_are_problems(tmp_path):
+    src = links_folder(tmp_path)
+    results = list(read_releases([src]))
+    assert [(type(r).__name__, getattr(r, "id", None) or r.origin, getattr(r, "reason", "")) for r in results] == [
+        ("Problem", str(src / "a.txt"), "symbolic link loop"),
+        ("Problem", str(src / "b.txt"), "symbolic link loop"),
+        ("Problem", str(src / "dangling.txt"), "broken symbolic link"),
+        ("Release", "good", ""),
+        ("Problem", str(src / "here"), "symbolic link to a folder (not followed)"),
+        ("Problem", str(src / "loop.txt"), "symbolic link loop"),
+        ("Problem", str(src / "outdir"), "symbolic link to a folder (not followed)"),
+    ]
+    # Named on the command line, a looping or dangling link is a Problem too (not "no such file").
+    assert list(read_releases([src / "loop.txt", src / "dangling.txt"])) == [
+        Problem(str(src / "loop.txt"), "symbolic link loop"),
+        Problem(str(src / "dangling.txt"), "broken symbolic link"),
+    ]
+
+
+def test_a_symlink_loop_does_not_stop_a_build_or_an_update(tmp_path, fast_nlp, fast_embedder):
+    src = links_folder(tmp_path)
+    index_dir = tmp_path / "index"
+    summary = build([src], index_dir, fast_nlp, fast_embedder)
+    assert indexed_ids(index_dir) == ["good"]
+    assert sorted(Path(p.origin).name for p in summary.problems) == [
+        "a.txt", "b.txt", "dangling.txt", "here", "loop.txt", "outdir"]
+    write(src / "more.txt", "Second berth\n\nAnother berth opened.")
+    summary = update([src], index_dir, fast_nlp, fast_embedder)
+    assert summary.changes == {"added": 1, "replaced": 0, "deleted": 0, "unchanged": 1}
+    assert indexed_ids(index_dir) == ["good", "more"]
