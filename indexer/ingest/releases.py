@@ -29,6 +29,7 @@ class Problem:
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".jsonl.gz")
 MAX_BYTES = 20 * 1024 * 1024
+BINARY_LINES = 8  # a JSONL file whose first 8 lines all hold NUL bytes is a binary file
 
 
 # ---------------------------------------------------------------- JSONL files
@@ -72,19 +73,35 @@ def _jsonl_line(raw: bytes | None, origin: str) -> Iterator[Release | Problem]:
 
 
 def _read_jsonl(path: Path) -> Iterator[Release | Problem]:
+    """Every release of a JSONL file, and a Problem per bad line.
+
+    A line holding a NUL byte is a bad line, not the end of the file; but a file whose first BINARY_LINES non-blank
+    lines (or all of them, if fewer) hold NUL bytes is not JSONL at all: one "binary file" Problem, nothing else.
+    """
     lineno, empty = 0, True
+    suspect: list[Problem] | None = []  # NUL lines before the first clean one: a binary file, or bad lines of a good one
     try:
         with _open_maybe_gzip(path) as fh:
             for lineno, raw in enumerate(_raw_lines(fh), start=1):
                 if raw is not None and not raw.strip():
                     continue
-                if empty and raw is not None and b"\0" in raw:
-                    yield Problem(str(path), "binary file")
-                    return
                 empty = False
+                if raw is not None and b"\0" in raw:
+                    bad = Problem(f"{path}:{lineno}", "binary data (NUL byte) in line")
+                    if suspect is None:
+                        yield bad
+                        continue
+                    suspect.append(bad)
+                    if len(suspect) == BINARY_LINES:
+                        break
+                    continue
+                if suspect is not None:
+                    yield from suspect
+                    suspect = None
                 yield from _jsonl_line(raw, f"{path}:{lineno}")
     except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         # Everything read before the damage has been yielded already.
+        yield from suspect or ()
         yield Problem(f"{path}:{lineno + 1}", f"truncated or corrupt gzip data ({e})")
         return
     except OSError as e:
@@ -92,7 +109,8 @@ def _read_jsonl(path: Path) -> Iterator[Release | Problem]:
         return
     if empty:
         yield Problem(str(path), "empty file")
-
+    elif suspect:
+        yield Problem(str(path), "binary file")
 
 
 # ---------------------------------------------------------------- files
@@ -122,21 +140,25 @@ def _link_problem(path: Path) -> str | None:
     return "symbolic link to a folder (not followed)" if stat.S_ISDIR(target.st_mode) else None
 
 
+def _unsupported(path: Path) -> Problem:
+    return Problem(str(path), f"unsupported file type {path.suffix or path.name!r}")
+
+
 def _walk(folder: Path) -> Iterator[tuple[Path, str] | Problem]:
     """The supported files under `folder` (sorted by relative path; hidden ones skipped) with their relative paths,
-    and a Problem for each unreadable folder and unusable symbolic link, at its place in that order."""
+    and a Problem for each unreadable folder, unusable symbolic link and file of another type, at its place in that
+    order."""
     errors: list[OSError] = []
     found: list[tuple[str, Path | Problem]] = []
     for parent, dirs, files in os.walk(folder, onerror=errors.append):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in dirs + files:
+        for name, is_file in [(d, False) for d in dirs] + [(f, True) for f in files if not f.startswith(".")]:
             path = Path(parent, name)
-            if name.startswith("."):
-                continue
+            rel = path.relative_to(folder).as_posix()
             if reason := _link_problem(path):
-                found.append((path.relative_to(folder).as_posix(), Problem(str(path), reason)))
-            elif name in files and _suffix(path):
-                found.append((path.relative_to(folder).as_posix(), path))
+                found.append((rel, Problem(str(path), reason)))
+            elif is_file:
+                found.append((rel, path if _suffix(path) else _unsupported(path)))
     yield from (Problem(str(e.filename), f"cannot read folder: {e.strerror}") for e in errors)
     for rel, item in sorted(found, key=lambda pair: pair[0]):
         yield item if isinstance(item, Problem) else (item, rel)
@@ -153,7 +175,7 @@ def _iter_files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str] | Prob
         elif not path.exists():
             yield Problem(str(path), "no such file or directory")
         elif not _suffix(path):
-            yield Problem(str(path), f"unsupported file type {path.suffix or path.name!r}")
+            yield _unsupported(path)
         else:
             yield path, path.name
 

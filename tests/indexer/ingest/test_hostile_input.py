@@ -81,3 +81,35 @@ def test_a_symlink_loop_does_not_stop_a_build_or_an_update(tmp_path, fast_nlp, f
     summary = update([src], index_dir, fast_nlp, fast_embedder)
     assert summary.changes == {"added": 1, "replaced": 0, "deleted": 0, "unchanged": 1}
     assert indexed_ids(index_dir) == ["good", "more"]
+
+
+# ---------------------------------------------------------------- item 11: unsupported files, NUL bytes in JSONL
+
+def test_unsupported_files_in_a_folder_are_reported(tmp_path, fast_nlp, fast_embedder):
+    src = tmp_path / "in"
+    write(src / "good.txt", "Port opens a new berth\n\nThe berth opened in Qingdao.")
+    for name in ("report.pdf", "deck.PDF", "sub/scan.pdf", "README", "photo.jpg"):
+        write(src / name, b"%PDF-1.7 whatever")
+    write(src / ".DS_Store", b"hidden files stay silent")
+    assert [p for p in read_releases([src]) if isinstance(p, Problem)] == [
+        Problem(str(src / "README"), "unsupported file type 'README'"),
+        Problem(str(src / "deck.PDF"), "unsupported file type '.PDF'"),
+        Problem(str(src / "photo.jpg"), "unsupported file type '.jpg'"),
+        Problem(str(src / "report.pdf"), "unsupported file type '.pdf'"),
+        Problem(str(src / "sub" / "scan.pdf"), "unsupported file type '.pdf'"),
+    ]
+    summary = build([src], tmp_path / "index", fast_nlp, fast_embedder)
+    assert "2 × unsupported file type '.pdf'" in summary.report()
+
+
+def test_a_nul_byte_on_line_1_skips_that_line_only(tmp_path):
+    good = '{"id": "g%d", "title": "Good %d", "body": "Body."}\n'
+    path = write(tmp_path / "f.jsonl", b'{"id": "x\x00", "title": "T", "body": "B"}\n'
+                 + (good % (2, 2)).encode() + b"\x00\x00\n" + (good % (4, 4)).encode())
+    results = list(read_releases([path]))
+    assert [getattr(r, "id", None) or (r.origin, r.reason) for r in results] == [
+        (f"{path}:1", "binary data (NUL byte) in line"), "g2",
+        (f"{path}:3", "binary data (NUL byte) in line"), "g4"]
+    # A file whose every line (or first 8 lines) holds NUL bytes is still one "binary file".
+    binary = write(tmp_path / "b.jsonl", b"\x00\x01\n" * 20 + (good % (9, 9)).encode())
+    assert list(read_releases([binary])) == [Problem(str(binary), "binary file")]

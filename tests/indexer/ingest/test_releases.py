@@ -324,13 +324,13 @@ def test_folder_ids_order_and_ignored_files(tmp_path):
     results = list(read_releases([tmp_path]))
     assert [(type(r).__name__, getattr(r, "id", r.origin)) for r in results] == [
         ("Release", "a"), ("Release", "a.txt"), ("Release", "b"),
-        ("Problem", f"{tmp_path / 'data.jsonl'}:1"), ("Release", "sub/dir/x")]
+        ("Problem", f"{tmp_path / 'data.jsonl'}:1"), ("Problem", str(tmp_path / "notes.pdf")), ("Release", "sub/dir/x")]
     assert (results[0].title, results[1].title) == ("A markdown", "A text")  # a.md sorts first
     assert results[3].reason == f"duplicate id 'b' (first seen at {tmp_path / 'b.txt'})"
     assert results == list(read_releases([tmp_path]))  # deterministic
     assert list(iter_release_files([tmp_path])) == [
         tmp_path / "a.md", tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "data.jsonl",
-        tmp_path / "sub" / "dir" / "x.html"]
+        Problem(str(tmp_path / "notes.pdf"), "unsupported file type '.pdf'"), tmp_path / "sub" / "dir" / "x.html"]
 
 
 def test_same_file_twice_is_read_once(tmp_path):
