@@ -15,6 +15,9 @@ from whoosh.analysis import Analyzer
 from whoosh.analysis.tokenizers import default_pattern
 
 SNIPPET_CHARS = 300
+# Characters of a body a snippet reads: a 16 MiB release took ~1 s per hit to scan whole. Matches past this point are
+# not shown (the snippet falls back to the best passage or the opening, as for a release without the words).
+SNIPPET_SCAN_CHARS = 100_000
 FRAGMENT_CHARS = 200  # matches closer than this share a fragment
 SURROUND = 60  # context characters on each side of a fragment
 MAX_FRAGMENTS = 3
@@ -132,7 +135,9 @@ def match_spans(body: str, terms: frozenset[str], analyzer: Analyzer) -> list[tu
 
 
 def keyword_snippet(body: str, terms: frozenset[str], analyzer: Analyzer) -> str | None:
-    """Up to three fragments around the query terms, HTML-escaped, matches in <mark>; None if no term occurs."""
+    """Up to three fragments around the query terms, HTML-escaped, matches in <mark>; None if no term occurs in the
+    first SNIPPET_SCAN_CHARS characters."""
+    body = body[:SNIPPET_SCAN_CHARS]
     spans = match_spans(body, terms, analyzer) if terms else []
     if not spans:
         return None
@@ -154,7 +159,7 @@ def keyword_snippet(body: str, terms: frozenset[str], analyzer: Analyzer) -> str
 
 def plain_snippet(text: str, chars: int = SNIPPET_CHARS) -> str:
     """The first `chars` characters, cut at a word boundary, HTML-escaped."""
-    text = " ".join(text.split())
+    text = " ".join(text[: max(16 * chars, 8192)].split())  # not the whole of a huge body: ~16 chars per kept char
     if len(text) > chars:
         text = text[:chars].rsplit(" ", 1)[0] + " …"
     return escape(text, quote=False)

@@ -88,3 +88,16 @@ def test_within_the_budget_nothing_changes(monkeypatch):
     terms = [ExactTerm("phrase", "p", [], np.arange(100), lambda o: (checked.extend(o.tolist()), o % 2 == 0)[1])]
     order = tier_positions(np.arange(100, dtype=np.int64), terms, depth=10)
     assert order[:10].tolist() == list(range(0, 20, 2))
+
+
+def test_a_huge_body_is_not_scanned_whole_for_a_snippet(tiny_engine):
+    from search.snippets import SNIPPET_SCAN_CHARS, keyword_snippet, plain_snippet
+
+    analyzer = tiny_engine.keyword.text_analyzer
+    huge = "Acme robots " * (16 * 1024 * 1024 // 12) + "lidar"  # 16 MiB, the word only at the very end
+    started = time.perf_counter()
+    assert keyword_snippet(huge, frozenset({"lidar"}), analyzer) is None  # past SNIPPET_SCAN_CHARS: not read
+    assert keyword_snippet(huge, frozenset({"robot"}), analyzer).count("<mark") >= 1
+    assert plain_snippet(huge).startswith("Acme robots")
+    assert time.perf_counter() - started < 0.5
+    assert len(huge) > 100 * SNIPPET_SCAN_CHARS
