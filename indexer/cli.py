@@ -1,6 +1,7 @@
 """`announcements index`, `delete` and `check` (also `python -m indexer`, which runs `index`)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -23,8 +24,11 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
                    "which ships with the package]; an existing index keeps its own.")
 @click.option("--ner-model", default=None, help=f"spaCy pipeline for entities [default: {DEFAULT_NER_MODEL}].")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--problems", "problems_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write every problem (skipped files and lines, warnings) to FILE as JSON lines: "
+                   '{"origin", "reason", "skipped"}; the summary shows the first 20 of each kind.')
 def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, model: str | None,
-                  ner_model: str | None, quiet: bool) -> None:
+                  ner_model: str | None, quiet: bool, problems_file: str | None) -> None:
     """Index releases from files or folders (.txt .md .html .jsonl .jsonl.gz); no PATH means seeds/.
 
     On an existing index this adds the releases (a known id replaces that release, an unchanged one is skipped)
@@ -45,9 +49,21 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
         else:
             summary = build_index(targets, where, embedding_model=model or DEFAULT_EMBEDDING_MODEL,
                                   ner_model=ner_model or DEFAULT_NER_MODEL, progress=not quiet)
-    except (BuildError, IndexBusy, ValueError) as exc:
+    except BuildError as exc:
+        if problems_file:
+            _write_problems(Path(problems_file), exc.problems)
         raise click.ClickException(str(exc)) from exc
+    except (IndexBusy, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if problems_file:
+        _write_problems(Path(problems_file), summary.problems)
     click.echo(summary.report())
+
+
+def _write_problems(path: Path, problems: list) -> None:
+    """Every problem of the run, one JSON object a line (an empty file when there were none)."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in problems)
 
 
 @click.command("delete")

@@ -51,7 +51,7 @@ def build_index(
         version, described = write_version(index_dir, VersionPlan(
             releases, catalog, embedder,
             lambda passages: manifest(embedder.name, embedder.dim, embedder.precision, ner_model, passages, catalog,
-                                      len(problems)),
+                                      sum(not p.kept for p in problems)),
         ), report)
         # The server's query vectors come from an ONNX export of this model; make it while the model is loaded.
         prepare_query_encoder(embedder)

@@ -41,7 +41,12 @@ T = TypeVar("T")
 
 
 class BuildError(RuntimeError):
-    """The build could not produce a version; the last good version keeps serving."""
+    """The build could not produce a version; the last good version keeps serving. `problems`: what the input's
+    reading reported before it failed (for `--problems FILE`)."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 @dataclass
@@ -76,15 +81,32 @@ class BuildSummary:
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items() if k not in BACKGROUND_STAGES)
         alongside = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items() if k in BACKGROUND_STAGES)
         lines = [head, "  time per stage: " + stages + (f" (alongside embed: {alongside})" if alongside else "")]
-        if self.problems:
-            reasons = Counter(p.reason.split(":")[0].split(" (")[0] for p in self.problems)
-            lines.append(f"  skipped {len(self.problems)}: " + ", ".join(f"{n} × {r}" for r, n in reasons.most_common()))
-            lines += [f"    {p.origin}: {p.reason}" for p in self.problems[:20]]
-            if len(self.problems) > 20:
-                lines.append(f"    … and {len(self.problems) - 20} more")
-        else:
-            lines.append("  skipped 0")
+        skipped = [p for p in self.problems if not p.kept]
+        warned = [p for p in self.problems if p.kept]
+        lines.append(_problem_lines(f"skipped {len(skipped)}", skipped))
+        if warned:
+            lines.append(_problem_lines(f"warned {len(warned)} (indexed, a field dropped)", warned))
         return "\n".join(lines)
+
+    @property
+    def skipped(self) -> int:
+        """Files and lines skipped (the warnings on releases that were indexed not counted)."""
+        return sum(not p.kept for p in self.problems)
+
+
+SHOWN_PROBLEMS = 20  # per kind in the summary; `announcements index --problems FILE` writes every one
+
+
+def _problem_lines(head: str, problems: Sequence[Problem]) -> str:
+    """`head: 3 × reason, ...` and the first SHOWN_PROBLEMS problems, one a line."""
+    if not problems:
+        return "  " + head
+    reasons = Counter(p.reason.split(":")[0].split(" (")[0] for p in problems)
+    lines = [f"  {head}: " + ", ".join(f"{n} × {r}" for r, n in reasons.most_common())]
+    lines += [f"    {p.origin}: {p.reason}" for p in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        lines.append(f"    … and {len(problems) - SHOWN_PROBLEMS} more (--problems FILE writes them all)")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- reading and analysing releases
@@ -106,7 +128,7 @@ def read_input(paths: Sequence[str | Path], progress: Progress) -> tuple[list[Re
     if not releases:
         where = ", ".join(str(p) for p in paths)
         raise BuildError(f"nothing to index: no releases found in {where} ({len(problems)} skipped)"
-                         + "".join(f"\n  {p.origin}: {p.reason}" for p in problems[:20]))
+                         + "".join(f"\n  {p.origin}: {p.reason}" for p in problems[:SHOWN_PROBLEMS]), problems)
     return releases, problems
 
 

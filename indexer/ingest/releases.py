@@ -11,7 +11,7 @@ import json
 import os
 import stat
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
@@ -23,8 +23,14 @@ from indexer.store.records import Release
 
 @dataclass(frozen=True)
 class Problem:
+    """Something wrong at `origin` (a file, or file:line). `kept`: a warning, the release was indexed anyway (an
+    optional field dropped); otherwise the file or line was skipped. Two Problems are equal by origin and reason."""
     origin: str
     reason: str
+    kept: bool = field(default=False, compare=False)
+
+    def to_json(self) -> dict[str, object]:
+        return {"origin": self.origin, "reason": self.reason, "skipped": not self.kept}
 
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".jsonl.gz")
@@ -68,7 +74,7 @@ def _jsonl_line(raw: bytes | None, origin: str) -> Iterator[Release | Problem]:
     except ValueError as e:
         yield Problem(origin, str(e))
     else:
-        yield from (Problem(origin, w) for w in warnings)
+        yield from (Problem(origin, w, kept=True) for w in warnings)
         yield release
 
 

@@ -120,8 +120,8 @@ def update_index(
             fresh, catalog, model,
             # The copied Whoosh index keeps the base's schema; new passages are split with this code's settings.
             lambda passages: manifest(meta.embedding_model, meta.dimensions, meta.embedding_precision, meta.ner_model,
-                                      passages, catalog, len(problems), base_version=base.name, update=changes,
-                                      ).replace(keyword_schema=meta.keyword_schema),
+                                      passages, catalog, sum(not p.kept for p in problems), base_version=base.name,
+                                      update=changes).replace(keyword_schema=meta.keyword_schema),
             base=base, removed=sorted(removed), kept=(kept_vectors, kept_map),
         ), report)
     return BuildSummary.of(version, described, problems, report, changes)
