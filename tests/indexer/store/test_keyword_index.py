@@ -57,3 +57,22 @@ def test_a_searcher_does_not_copy_the_index_into_memory(sample_index):
     assert allocated < segment_bytes / 4, (allocated, segment_bytes)
     for s in searchers:
         s.close()
+
+
+def test_a_huge_body_is_indexed_up_to_the_cap_and_stored_whole(tmp_path):
+    """Bounded work per request: only the first MAX_INDEXED_CHARS of a body are indexed (phrase checks read the
+    positions of what is indexed), while the stored body, shown on the release page, is whole."""
+    from whoosh import qparser
+
+    from indexer.store.keyword_index import MAX_INDEXED_CHARS, indexed_body
+
+    filler = "lorem ipsum " * (MAX_INDEXED_CHARS // 12)
+    body = "opening berth " + filler + " trailingword"
+    write_keyword_index(tmp_path / "kw", [Release("big", "Huge release", body, None)], [[]])
+    ix = open_keyword_index(tmp_path / "kw")
+    with ix.searcher() as s:
+        parse = qparser.QueryParser("content", ix.schema).parse
+        assert [h["id"] for h in s.search(parse("berth"))] == ["big"]
+        assert list(s.search(parse("trailingword"))) == []  # past the cap: not indexed
+        assert s.stored_fields(0)["body"] == body
+    assert len(indexed_body(body)) <= MAX_INDEXED_CHARS and indexed_body("short body") == "short body"
