@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -39,6 +40,7 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
 
     targets = list(paths) or [str(SEEDS)]
     where = resolve_index_dir(index_dir)
+    before = _live_version(where)
     try:
         try:
             existing = not rebuild and current_version(where) is not None
@@ -55,6 +57,8 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
         raise click.ClickException(str(exc)) from exc
     except (IndexBusy, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # a read-only index directory, a full disk
+        raise _os_error(exc, where, before) from exc
     if problems_file:
         _write_problems(Path(problems_file), summary.problems)
     click.echo(summary.report())
@@ -75,11 +79,40 @@ def delete_command(ids: tuple[str, ...], index_dir: str | None) -> None:
     from indexer.ingest.update import delete_releases
     from indexer.store.manifest import ManifestError
 
+    where = resolve_index_dir(index_dir)
+    before = _live_version(where)
     try:
-        summary = delete_releases(list(ids), resolve_index_dir(index_dir))
+        summary = delete_releases(list(ids), where)
     except (BuildError, IndexBusy, IndexNotFound, ManifestError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # a read-only index directory, a full disk
+        raise _os_error(exc, where, before) from exc
     click.echo(summary.report())
+
+
+def _live_version(where: Path) -> str | None:
+    try:
+        return current_version(where).name
+    except (IndexNotFound, OSError):
+        return None
+
+
+def _os_error(exc: OSError, where: Path, before: str | None) -> click.ClickException:
+    """One line for a failed write: what the system said, about which file, and what the index serves now.
+
+    Every write goes to a private build directory first, so a failure before the publish changes nothing."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        reason = str(exc.args[0][0][2])  # copytree gathers (source, target, why) for each file it could not copy
+    else:
+        reason = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    after = _live_version(where)
+    if after is None:
+        state = f"no index was published at {where}"
+    elif after == before:
+        state = f"nothing changed: {where} still serves version {after}"
+    else:
+        state = f"version {after} was published"
+    return click.ClickException(f"{reason}; {state}")
 
 
 @click.command("check")

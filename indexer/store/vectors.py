@@ -12,7 +12,7 @@ from typing import Sequence
 import faiss
 import numpy as np
 
-from indexer.store.atomic import atomic_path, atomic_write
+from indexer.store.atomic import atomic_write
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,14 @@ def build_vector_index(vectors: np.ndarray) -> faiss.Index:
 
 
 def write_vector_index(ix: faiss.Index, path: Path) -> None:
-    """Write atomically: a killed write to the live path leaves an unreadable file (docs/architecture.md, "Library facts")."""
-    with atomic_path(path) as tmp:
-        faiss.write_index(ix, str(tmp))
+    """Write atomically: a killed write to the live path leaves an unreadable file (docs/architecture.md, "Library facts").
+
+    The bytes are faiss.write_index's, written by Python, so that a full disk is an OSError(ENOSPC) like every other
+    write of a build (faiss.write_index raises a RuntimeError with the errno in its text).
+    """
+    data = faiss.serialize_index(ix)
+    with atomic_write(path, "wb") as fh:
+        fh.write(memoryview(data))
 
 
 def read_vector_index(path: Path) -> faiss.Index:

@@ -3,7 +3,10 @@ every problem written by --problems. The CLI's builds run with the stand-in mode
 loads models), so this is the fast tier."""
 from __future__ import annotations
 
+import errno
+import importlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,80 @@ def test_problems_file_is_written_when_nothing_could_be_indexed(tmp_path):
     result = run(index_command, src, "--index", tmp_path / "index", "--quiet", "--problems", problems)
     assert result.exit_code == 1 and "nothing to index" in result.output
     assert len(problems.read_text(encoding="utf-8").splitlines()) == 25
+
+
+# ---------------------------------------------------------------- item 7: a read-only index directory, a full disk
+
+@pytest.fixture
+def built(tmp_path, standin_models) -> Path:
+    """An index of two releases, built through the CLI."""
+    feed = write(tmp_path / "in" / "feed.jsonl", "".join(
+        json.dumps({"id": f"ok{i}", "title": f"Good {i}", "body": "Port deal in Qingdao."}) + "\n" for i in range(2)))
+    index_dir = tmp_path / "index"
+    assert run(index_command, feed, "--index", index_dir, "--ner-model", NER_NAME, "--quiet").exit_code == 0
+    return index_dir
+
+
+def assert_one_line_error_and_nothing_lost(result, index_dir: Path, live: str, expected: str) -> None:
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: " + expected), result.output
+    assert f"nothing changed: {index_dir} still serves version {live}" in result.output
+    assert layout.current_version(index_dir).name == live
+    assert not [p for p in (index_dir / layout.VERSIONS).iterdir() if p.name.startswith(layout.BUILD_PREFIX)]
+    from indexer.store.check import check_index
+
+    assert check_index(index_dir)[1] == []
+
+
+def full_disk(monkeypatch, what: str) -> None:
+    """Writing `what` (a store function) raises ENOSPC, as a full disk does."""
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "versions/.build-x/passages.npz")
+
+    module, name = what.rsplit(".", 1)
+    monkeypatch.setattr(importlib.import_module(module), name, no_space)
+
+
+@pytest.mark.parametrize("command", ["index", "delete"])
+def test_a_full_disk_is_a_one_line_error_and_nothing_is_lost(built, tmp_path, monkeypatch, command):
+    live = layout.current_version(built).name
+    full_disk(monkeypatch, "indexer.store.atomic.fsync_file")
+    if command == "index":
+        more = write(tmp_path / "more.jsonl", json.dumps({"id": "new", "title": "New", "body": "More."}) + "\n")
+        result = run(index_command, more, "--index", built, "--quiet")
+    else:
+        result = run(delete_command, "ok1", "--index", built)
+    assert_one_line_error_and_nothing_lost(result, built, live,
+                                           "No space left on device: versions/.build-x/passages.npz; ")
+
+
+@pytest.mark.parametrize("command", ["index", "delete"])
+def test_a_read_only_index_is_a_one_line_error(built, tmp_path, monkeypatch, command):
+    """Tests run as root, whom chmod does not stop: the lock file's open fails as on a read-only directory."""
+    live = layout.current_version(built).name
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kwargs):
+        if str(path).endswith(layout.WRITER_LOCK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(layout.os, "open", read_only)
+    if command == "index":
+        result = run(index_command, tmp_path / "in", "--index", built, "--quiet")
+    else:
+        result = run(delete_command, "ok1", "--index", built)
+    assert_one_line_error_and_nothing_lost(result, built, live,
+                                           f"Permission denied: {built / layout.WRITER_LOCK}; ")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes whatever the mode")
+def test_a_read_only_index_directory_for_real(built, tmp_path):
+    live = layout.current_version(built).name
+    built.chmod(0o555)
+    try:
+        result = run(delete_command, "ok1", "--index", built)
+    finally:
+        built.chmod(0o755)
+    assert_one_line_error_and_nothing_lost(result, built, live, "Permission denied")
