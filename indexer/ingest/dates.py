@@ -18,6 +18,11 @@ _WHOLE_LINE = [re.compile(_WEEKDAY + p + r"\.?", re.I) for p in (_ISO, _MDY, _DM
 _DATELINES = [re.compile(r"(?:[^\W\d_]|\()[^\d\n]{0,80}?\s*[,\-\u2013\u2014]\s*" + p
                          + r"(?=\s*(?:[(/,\-\u2013\u2014]|$))", re.I) for p in (_MDY, _DMY)]
 _ISO_VALUE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T\s]\S*)?\s*")
+# The dates a release may carry, whatever format it came in: a date outside them (9999-12-31, 0001-01-01) is a
+# typing or export error, kept out of the month facet and date sorting (indexer.ingest.releases drops it with a
+# warning and indexes the release undated).
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
 
 
 def _make_date(year: str, mon: str, day: str) -> datetime.date | None:
@@ -62,3 +67,10 @@ def parse_date_value(value: str) -> datetime.date | None:
         return _make_date(*m.groups())
     return line_date(value)
 
+
+
+def out_of_range(date: datetime.date | None) -> str | None:
+    """Why `date` cannot be a release's date (outside EARLIEST..LATEST), or None when it can (or there is none)."""
+    if date is None or EARLIEST <= date <= LATEST:
+        return None
+    return f"date {date.isoformat()} outside {EARLIEST.isoformat()} to {LATEST.isoformat()}, dropped"

@@ -17,6 +17,7 @@ from typing import IO, Iterable, Iterator, Sequence
 
 from bs4 import ParserRejectedMarkup
 
+from indexer.ingest.dates import out_of_range
 from indexer.ingest.formats import parse_html, parse_markdown, parse_record_with_warnings, parse_text
 from indexer.store.records import Release
 
@@ -274,4 +275,7 @@ def read_releases(paths: Sequence[str | Path]) -> Iterator[Release | Problem]:
                                                     f"(first seen at {first_seen[result.id]})")
                 else:
                     first_seen[result.id] = result.origin
+                    if reason := out_of_range(result.date):  # one rule for every format's date
+                        yield Problem(result.origin, reason, kept=True)
+                        result = replace(result, date=None)
             yield result

@@ -49,7 +49,7 @@ def test_a_date_range_at_either_end_of_the_calendar_is_answered(fast_client, que
 
 def test_a_release_dated_9999_12_31_breaks_no_page(hostile_client):
     found = hostile_client.get("/api/search?q=calendar&mode=keyword").get_json()
-    if not any(h["id"] == "last-day" for h in found["hits"]):
+    if not any(h["id"] == "last-day" and h["date"] == "9999-12-31" for h in found["hits"]):
         pytest.skip("ingest refuses the date 9999-12-31 (issue 18 item 2, ingest half): nothing to display")
     assert found["facets"]["month"][-1] == {"value": "9999-12", "count": 1, "selected": False}
     for url in ["/search?q=robotics", "/search?q=calendar&date_from=9999-12-01&date_to=9999-12-31",

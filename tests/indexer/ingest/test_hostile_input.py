@@ -113,3 +113,46 @@ def test_a_nul_byte_on_line_1_skips_that_line_only(tmp_path):
     # A file whose every line (or first 8 lines) holds NUL bytes is still one "binary file".
     binary = write(tmp_path / "b.jsonl", b"\x00\x01\n" * 20 + (good % (9, 9)).encode())
     assert list(read_releases([binary])) == [Problem(str(binary), "binary file")]
+
+
+# ---------------------------------------------------------------- item 2: one date rule for every format
+
+FAR_DATES = {
+    "line.txt": "Calendar release\n\nDecember 31, 9999\n\nThe body.",
+    "dateline.txt": "Calendar release\n\nQINGDAO, December 31, 9999 (WIRE) - The body.",
+    "front.md": "---\ntitle: Calendar release\ndate: 9999-12-31\n---\n\nThe body.",
+    "meta.html": '<meta property="article:published_time" content="9999-12-31T00:00:00Z"><h1>Calendar</h1><p>Body.</p>',
+    "time.html": '<h1>Calendar release</h1><p><time datetime="0001-01-01">long ago</time> The body.</p>',
+    "early.txt": "Calendar release\n\n31 December 1899\n\nThe body.",
+}
+
+
+def test_dates_outside_1900_to_2100_are_dropped_with_a_warning_in_every_format(tmp_path, fast_nlp, fast_embedder):
+    src = tmp_path / "in"
+    for name, text in FAR_DATES.items():
+        write(src / name, text)
+    write(src / "feed.jsonl", "".join(
+        f'{{"id": "{rid}", "title": "Calendar {rid}", "body": "Body.", "date": "{date}"}}\n'
+        for rid, date in [("far", "9999-12-31"), ("first", "1900-01-01"), ("last", "2100-12-31"),
+                          ("after", "2101-01-01"), ("year-one", "0001-01-01T00:00:00")]))
+    results = list(read_releases([src]))
+    dates = {r.id: r.date for r in results if not isinstance(r, Problem)}
+    assert {rid: d and d.isoformat() for rid, d in dates.items()} == {
+        "dateline": None, "early": None, "front": None, "line": None, "meta": None, "time": None,
+        "far": None, "first": "1900-01-01", "last": "2100-12-31", "after": None, "year-one": None}
+    warnings = sorted((Path(p.origin).name, p.reason) for p in results if isinstance(p, Problem))
+    assert all(p.kept for p in results if isinstance(p, Problem))
+    assert warnings == sorted([
+        ("dateline.txt", "date 9999-12-31 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("early.txt", "date 1899-12-31 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("feed.jsonl:1", "date 9999-12-31 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("feed.jsonl:4", "date 2101-01-01 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("feed.jsonl:5", "date 0001-01-01 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("front.md", "date 9999-12-31 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("line.txt", "date 9999-12-31 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("meta.html", "date 9999-12-31 outside 1900-01-01 to 2100-12-31, dropped"),
+        ("time.html", "date 0001-01-01 outside 1900-01-01 to 2100-12-31, dropped"),
+    ])
+    # The releases are indexed, undated: the warning counts apart from the skipped.
+    summary = build([src], tmp_path / "index", fast_nlp, fast_embedder)
+    assert summary.releases == 11 and "skipped 0" in summary.report() and "warned 9" in summary.report()
