@@ -156,3 +156,31 @@ def test_dates_outside_1900_to_2100_are_dropped_with_a_warning_in_every_format(t
     # The releases are indexed, undated: the warning counts apart from the skipped.
     summary = build([src], tmp_path / "index", fast_nlp, fast_embedder)
     assert summary.releases == 11 and "skipped 0" in summary.report() and "warned 9" in summary.report()
+
+
+# ---------------------------------------------------------------- item 5: a bound on HTML elements
+
+def test_a_million_nested_html_elements_are_refused_before_parsing(tmp_path):
+    import time
+    import tracemalloc
+
+    n = 1_000_000
+    deep = write(tmp_path / "deep.html", "<h1>Deep</h1>" + "<div>" * n + "text" + "</div>" * n)  # 11 MB
+    tracemalloc.start()
+    started = time.perf_counter()
+    results = list(read_releases([deep]))
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert results == [Problem(str(deep), "too many HTML elements (more than 100,000)")]
+    assert seconds < 5 and peak < 100 * 2**20  # before the bound: 28-50 s and 714 MB
+
+
+def test_html_up_to_the_element_bound_is_parsed(tmp_path, monkeypatch):
+    from indexer.ingest import formats
+
+    monkeypatch.setattr(formats, "MAX_HTML_ELEMENTS", 50)
+    at = write(tmp_path / "at.html", "<h1>At the bound</h1>" + "<p>x</p>" * 49)
+    over = write(tmp_path / "over.html", "<h1>Over the bound</h1>" + "<p>x</p>" * 50)
+    assert [getattr(r, "title", None) or r.reason for r in read_releases([at, over])] == [
+        "At the bound", "too many HTML elements (more than 50)"]
