@@ -18,6 +18,7 @@ from typing import IO, Iterable, Iterator, Sequence
 from bs4 import ParserRejectedMarkup
 
 from indexer.ingest.dates import out_of_range
+from indexer.ingest.ids import check_id
 from indexer.ingest.formats import parse_html, parse_markdown, parse_record_with_warnings, parse_text
 from indexer.store.records import Release
 
@@ -269,13 +270,22 @@ def read_releases(paths: Sequence[str | Path]) -> Iterator[Release | Problem]:
             if isinstance(results[0], Release) and results[0].id in first_seen:
                 results = [replace(results[0], id=rel)]
         for result in results:
-            if isinstance(result, Release):
-                if result.id in first_seen:
-                    result = Problem(result.origin, f"duplicate id {result.id!r} "
-                                                    f"(first seen at {first_seen[result.id]})")
-                else:
-                    first_seen[result.id] = result.origin
-                    if reason := out_of_range(result.date):  # one rule for every format's date
-                        yield Problem(result.origin, reason, kept=True)
-                        result = replace(result, date=None)
-            yield result
+            yield from _checked(result, first_seen) if isinstance(result, Release) else [result]
+
+
+def _checked(release: Release, first_seen: dict[str, str]) -> Iterator[Release | Problem]:
+    """`release` after the rules every format shares: a valid id (indexer.ingest.ids) not seen before (the first
+    wins), a date in range (else dropped with a warning); or the Problem that skips it."""
+    try:
+        rid = check_id(release.id)
+    except ValueError as e:
+        yield Problem(release.origin, str(e))
+        return
+    if rid in first_seen:
+        yield Problem(release.origin, f"duplicate id {rid!r} (first seen at {first_seen[rid]})")
+        return
+    first_seen[rid] = release.origin
+    if reason := out_of_range(release.date):
+        yield Problem(release.origin, reason, kept=True)
+        release = replace(release, date=None)
+    yield release if rid == release.id else replace(release, id=rid)

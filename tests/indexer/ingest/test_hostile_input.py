@@ -184,3 +184,39 @@ def test_html_up_to_the_element_bound_is_parsed(tmp_path, monkeypatch):
     over = write(tmp_path / "over.html", "<h1>Over the bound</h1>" + "<p>x</p>" * 50)
     assert [getattr(r, "title", None) or r.reason for r in read_releases([at, over])] == [
         "At the bound", "too many HTML elements (more than 50)"]
+
+
+# ---------------------------------------------------------------- item 8: ids every URL can reach
+
+BAD_IDS = {"/lead": "begins with '/'", "//two": "begins with '/'", "nl\nx": "holds a control character (U+000A)",
+           "tab\tx": "holds a control character (U+0009)", "del\x7f": "holds a control character (U+007F)",
+           "c1\x85x": "holds a control character (U+0085)", "ls\u2028x": "holds a control character (U+2028)",
+           "a/../b": "has a '.' or '..' part", "./a": "has a '.' or '..' part", "..": "has a '.' or '..' part"}
+GOOD_IDS = ["trail/", "a//b", "sp ace", "q?x", "h#x", "pct%41", "back\\slash", "é/ü", "semi;x", "+plus", "a.b/..c",
+            "  padded  "]
+
+
+def test_ids_that_no_url_reaches_are_refused_and_every_indexed_id_is_fetched(tmp_path, fast_nlp, fast_embedder):
+    import json
+    import urllib.parse
+
+    from web.app import create_app
+
+    rows = [{"id": rid, "title": f"Release {n}", "body": "Port deal."} for n, rid in enumerate([*BAD_IDS, *GOOD_IDS])]
+    rows += [{"id": "x" * 1001, "title": "Long", "body": "Port deal."}, {"id": " \t ", "title": "Blank", "body": "B"}]
+    feed = write(tmp_path / "in" / "feed.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    write(tmp_path / "in" / "file\nname.txt", "From a file name with a newline\n\nBody.")
+    summary = build([tmp_path / "in"], tmp_path / "index", fast_nlp, fast_embedder)
+    reasons = {p.origin: p.reason for p in summary.problems}
+    for n, (rid, why) in enumerate(BAD_IDS.items(), start=1):
+        assert reasons[f"{feed}:{n}"] == f"id {rid!r} {why}"
+    assert reasons[f"{feed}:{len(rows) - 1}"] == "id longer than 1,000 characters (1,001)"
+    assert reasons[f"{feed}:{len(rows)}"] == "empty id"
+    assert reasons[str(tmp_path / "in" / "file\nname.txt")] == "id 'file\\nname' holds a control character (U+000A)"
+    assert indexed_ids(tmp_path / "index") == sorted(rid.strip() for rid in GOOD_IDS)
+    client = create_app({"INDEX_DIR": tmp_path / "index", "EMBEDDER": fast_embedder, "TESTING": True}).test_client()
+    for rid in indexed_ids(tmp_path / "index"):
+        for page in ("/api/releases/", "/releases/"):
+            response = client.get(page + urllib.parse.quote(rid, safe="/"))
+            assert response.status_code == 200, (page, rid)
+        assert client.get("/api/releases/" + urllib.parse.quote(rid, safe="/")).get_json()["id"] == rid
