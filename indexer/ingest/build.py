@@ -10,6 +10,7 @@ from typing import Sequence
 
 from indexer.ingest.canonical import build_catalog
 from indexer.ingest.entities import DEFAULT_NER_MODEL
+from indexer.ingest.ids import index_roots
 from indexer.ingest.pipeline import (
     BuildError, BuildSummary, VersionPlan, analyse, manifest, parse_releases, read_input, write_version,
 )
@@ -42,8 +43,9 @@ def build_index(
     """
     index_dir = Path(index_dir)
     report = Progress(show=progress, on_stage=on_stage)
+    roots = index_roots(paths)
     with layout.writer_lock(index_dir):
-        releases, problems = read_input(paths, report)
+        releases, problems = read_input(paths, report, roots)
         mentions, embedder = analyse(releases, report, nlp=nlp, ner_model=ner_model, embedder=embedder,
                                      embedding_model=embedding_model)
         with report.stage("ner"):
@@ -51,7 +53,7 @@ def build_index(
         version, described = write_version(index_dir, VersionPlan(
             releases, catalog, embedder,
             lambda passages: manifest(embedder.name, embedder.dim, embedder.precision, ner_model, passages, catalog,
-                                      sum(not p.kept for p in problems)),
+                                      sum(not p.kept for p in problems), roots=roots),
         ), report)
         # The server's query vectors come from an ONNX export of this model; make it while the model is loaded.
         prepare_query_encoder(embedder)
@@ -67,7 +69,7 @@ def rebuild_keyword_index(paths: Sequence[str | Path], index_dir: str | Path, *,
     with layout.writer_lock(index_dir):
         live = layout.current_version(index_dir)
         kept = PassageMap.load(live / layout.PASSAGES)
-        releases, _problems = parse_releases(paths, report)
+        releases, _problems = parse_releases(paths, report, Manifest.load(live).roots)
         if [r.id for r in releases] != [str(rid) for rid in kept.release_ids]:
             raise BuildError(f"the releases in {', '.join(map(str, paths))} are not the ones indexed in {live}")
         described = Manifest.load(live).replace(keyword_schema=SCHEMA_VERSION, created=Manifest.now())

@@ -11,7 +11,10 @@ rewritten id would not be the one the user later replaces or deletes by.
 """
 from __future__ import annotations
 
+import os
 import unicodedata
+from pathlib import Path
+from typing import Sequence
 
 MAX_ID_CHARS = 1000
 
@@ -30,3 +33,39 @@ def check_id(raw: str) -> str:
     if any(part in (".", "..") for part in rid.split("/")):
         raise ValueError(f"id {rid!r} has a '.' or '..' part")
     return rid
+
+
+# ---------------------------------------------------------------- ids of files: paths relative to the index's roots
+#
+# A file's id is its path, without the suffix, relative to the deepest of the index's roots that holds it. The roots
+# are the folders named on the command line (a named file's folder) that no root held before; the manifest records
+# them, so a later run gives the same file the same id whichever path names it (`index dir`, `index dir/sub`,
+# `index dir/sub/a.txt`). Roots are real paths: a folder reached through a symbolic link is the same folder.
+
+def real(path: str | os.PathLike[str]) -> Path:
+    """The absolute path with symbolic links resolved (never raises, even on a link loop)."""
+    return Path(os.path.realpath(path))
+
+
+def _named_folder(arg: str | os.PathLike[str]) -> Path:
+    path = Path(arg)
+    return real(path) if path.is_dir() else real(path.parent)
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def index_roots(paths: Sequence[str | os.PathLike[str]], known: Sequence[str] = ()) -> tuple[str, ...]:
+    """The roots after a run over `paths`: the `known` ones, then every named folder no root holds (of two nested
+    new ones, the outer), so the order of `paths` does not matter."""
+    roots = [Path(r) for r in known]
+    candidates = list(dict.fromkeys(f for f in map(_named_folder, paths) if not any(_within(f, r) for r in roots)))
+    new = [c for c in candidates if not any(o != c and _within(c, o) for o in candidates)]
+    return tuple(known) + tuple(str(c) for c in new)
+
+
+def path_id(location: Path, roots: Sequence[Path]) -> str:
+    """The POSIX path of `location` (a file under a real folder) relative to the deepest root holding it."""
+    root = max((r for r in roots if r in location.parents), key=lambda r: len(r.parts))
+    return location.relative_to(root).as_posix()

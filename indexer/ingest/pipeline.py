@@ -111,20 +111,23 @@ def _problem_lines(head: str, problems: Sequence[Problem]) -> str:
 
 # ---------------------------------------------------------------- reading and analysing releases
 
-def parse_releases(paths: Sequence[str | Path], progress: Progress) -> tuple[list[Release], list[Problem]]:
-    """Every release under `paths` and every Problem (never raises on bad input)."""
+def parse_releases(paths: Sequence[str | Path], progress: Progress,
+                   roots: Sequence[str] = ()) -> tuple[list[Release], list[Problem]]:
+    """Every release under `paths` and every Problem (never raises on bad input); files' ids are relative to
+    `roots` (the index's, and the folders in `paths` that no root holds: indexer.ingest.ids)."""
     releases: list[Release] = []
     problems: list[Problem] = []
     with progress.stage("parse", unit="release") as parse:
-        for item in read_releases(paths):
+        for item in read_releases(paths, roots):
             (releases if isinstance(item, Release) else problems).append(item)
             parse.advance()
     return releases, problems
 
 
-def read_input(paths: Sequence[str | Path], progress: Progress) -> tuple[list[Release], list[Problem]]:
+def read_input(paths: Sequence[str | Path], progress: Progress,
+               roots: Sequence[str] = ()) -> tuple[list[Release], list[Problem]]:
     """`parse_releases`, or a BuildError naming what was skipped when `paths` hold no release at all."""
-    releases, problems = parse_releases(paths, progress)
+    releases, problems = parse_releases(paths, progress, roots)
     if not releases:
         where = ", ".join(str(p) for p in paths)
         raise BuildError(f"nothing to index: no releases found in {where} ({len(problems)} skipped)"

@@ -18,7 +18,7 @@ from typing import IO, Iterable, Iterator, Sequence
 from bs4 import ParserRejectedMarkup
 
 from indexer.ingest.dates import out_of_range
-from indexer.ingest.ids import check_id
+from indexer.ingest.ids import check_id, index_roots, path_id, real
 from indexer.ingest.formats import parse_html, parse_markdown, parse_record_with_warnings, parse_text
 from indexer.store.records import Release
 
@@ -172,12 +172,17 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str] | Problem]:
         yield item if isinstance(item, Problem) else (item, rel)
 
 
-def _iter_files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str] | Problem]:
-    """(file, path relative to its folder argument), or Problems; folders sorted, hidden skipped."""
+def _iter_files(paths: Sequence[str | Path], roots: Sequence[str]) -> Iterator[tuple[Path, str] | Problem]:
+    """(file, its path relative to the deepest of `roots` holding it), or Problems; folders sorted, hidden skipped.
+
+    `roots` must hold every folder in `paths` (indexer.ingest.ids.index_roots makes sure of it)."""
+    root_paths = [Path(r) for r in roots]
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            yield from _walk(path)
+            folder = real(path)
+            for item in _walk(path):
+                yield item if isinstance(item, Problem) else (item[0], path_id(folder / item[1], root_paths))
         elif (reason := _link_problem(path)) is not None:
             yield Problem(str(path), reason)
         elif not path.exists():
@@ -185,7 +190,7 @@ def _iter_files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str] | Prob
         elif not _suffix(path):
             yield _unsupported(path)
         else:
-            yield path, path.name
+            yield path, path_id(real(path.parent) / path.name, root_paths)
 
 
 def _file_key(path: Path) -> tuple[int, int] | None:
@@ -200,7 +205,7 @@ def _file_key(path: Path) -> tuple[int, int] | None:
 
 def iter_release_files(paths: Sequence[str | Path]) -> Iterator[Path | Problem]:
     """Supported files under `paths` in reading order, and Problems for unusable paths."""
-    for item in _iter_files(paths):
+    for item in _iter_files(paths, index_roots(paths)):
         yield item if isinstance(item, Problem) else item[0]
 
 
@@ -246,14 +251,16 @@ def _strip_suffix(rel: str) -> str:
     return rel[: -len(_suffix(Path(rel)))]
 
 
-def read_releases(paths: Sequence[str | Path]) -> Iterator[Release | Problem]:
+def read_releases(paths: Sequence[str | Path], roots: Sequence[str] = ()) -> Iterator[Release | Problem]:
     """Yield every release under `paths` (files or folders) and a Problem for everything skipped.
 
-    Never raises on bad input. Duplicate ids: the first wins, later ones are Problems.
+    A file's id is its path relative to the deepest of the index's `roots` holding it, where the folders named in
+    `paths` become roots if no root holds them (indexer.ingest.ids). Never raises on bad input. Duplicate ids: the
+    first wins, later ones are Problems.
     """
     first_seen: dict[str, str] = {}
     files_read: set[tuple[int, int]] = set()
-    for item in _iter_files(paths):
+    for item in _iter_files(paths, index_roots(paths, roots)):
         if isinstance(item, Problem):
             yield item
             continue

@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from indexer.ingest.canonical import build_catalog
+from indexer.ingest.ids import index_roots
 from indexer.ingest.pipeline import (
     BuildError, BuildSummary, VersionPlan, analyse, manifest, parse_releases, read_input, write_version,
 )
@@ -76,7 +77,8 @@ def update_index(
         meta = Manifest.load(base)
         _check_models(meta, embedding_model, ner_model)
         # A delete reads no files (its parse stage is empty, and still reported).
-        releases, problems = read_input(paths, report) if paths else parse_releases(paths, report)
+        roots = index_roots(paths, meta.roots)
+        releases, problems = read_input(paths, report, roots) if paths else parse_releases(paths, report)
 
         with report.stage("copy"):
             old_map = PassageMap.load(base / layout.PASSAGES)
@@ -121,7 +123,7 @@ def update_index(
             # The copied Whoosh index keeps the base's schema; new passages are split with this code's settings.
             lambda passages: manifest(meta.embedding_model, meta.dimensions, meta.embedding_precision, meta.ner_model,
                                       passages, catalog, sum(not p.kept for p in problems), base_version=base.name,
-                                      update=changes).replace(keyword_schema=meta.keyword_schema),
+                                      update=changes, roots=roots).replace(keyword_schema=meta.keyword_schema),
             base=base, removed=sorted(removed), kept=(kept_vectors, kept_map),
         ), report)
     return BuildSummary.of(version, described, problems, report, changes)

@@ -38,6 +38,12 @@ class Manifest:
     format: int = layout.FORMAT_VERSION
     base_version: str | None = None  # an update: the version it was made from
     update: dict[str, int] | None = None  # an update: added / replaced / deleted / unchanged
+    # The folders (real absolute paths) the ids of files are relative to (indexer.ingest.ids); none before they were
+    # recorded, and then ids are relative to the folders named in the run.
+    roots: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roots", tuple(self.roots))  # JSON gives a list
 
     @staticmethod
     def now() -> str:
@@ -105,6 +111,11 @@ def _optional_text(value: Any) -> str | None:
     return None if value is None or isinstance(value, str) else "a string"
 
 
+def _paths(value: Any) -> str | None:
+    ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) and v.startswith("/") for v in value)
+    return None if ok else "a list of absolute paths"
+
+
 def _changes(value: Any) -> str | None:
     ok = value is None or (isinstance(value, dict) and all(isinstance(k, str) and _is_whole(n) and n >= 0
                                                             for k, n in value.items()))
@@ -117,7 +128,7 @@ _REQUIRED = [f.name for f in dataclasses.fields(Manifest) if f.default is datacl
              and f.default_factory is dataclasses.MISSING] + ["created"]
 _CHECKS = {
     "embedding_model": _name, "ner_model": _name, "embedding_precision": _text, "created": _name,
-    "base_version": _optional_text, "update": _changes, "format": _count,
+    "base_version": _optional_text, "update": _changes, "format": _count, "roots": _paths,
     **{name: _count for name in ("dimensions", "releases", "passages", "entities", "passage_words",
                                  "passage_overlap", "max_passages", "keyword_schema", "skipped")},
 }

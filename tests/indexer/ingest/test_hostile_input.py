@@ -220,3 +220,45 @@ def test_ids_that_no_url_reaches_are_refused_and_every_indexed_id_is_fetched(tmp
             response = client.get(page + urllib.parse.quote(rid, safe="/"))
             assert response.status_code == 200, (page, rid)
         assert client.get("/api/releases/" + urllib.parse.quote(rid, safe="/")).get_json()["id"] == rid
+
+
+# ---------------------------------------------------------------- item 9: a file's id does not depend on how it is named
+
+def tree(root: Path) -> Path:
+    top = root / "dir"
+    write(top / "top.txt", "Top release\n\nAbout the port.")
+    write(top / "sub" / "a.txt", "Release A\n\nAbout the berth.")
+    write(top / "sub" / "b.md", "# Release B\n\nAbout the crane.")
+    return top
+
+
+def test_the_same_file_gets_one_id_however_its_path_is_given(tmp_path, fast_nlp, fast_embedder):
+    top = tree(tmp_path)
+    index_dir = tmp_path / "index"
+    build([top], index_dir, fast_nlp, fast_embedder)
+    assert indexed_ids(index_dir) == ["sub/a", "sub/b", "top"]
+    for path in (top / "sub", top / "sub" / "a.txt", tmp_path / "dir" / "sub" / ".." / "sub"):
+        summary = update([path], index_dir, fast_nlp, fast_embedder)
+        assert summary.changes["added"] == 0 and summary.changes["unchanged"] >= 1, path
+    os.symlink(top, tmp_path / "link")  # the same folder through a symbolic link
+    assert update([tmp_path / "link" / "sub"], index_dir, fast_nlp, fast_embedder).changes["added"] == 0
+    assert indexed_ids(index_dir) == ["sub/a", "sub/b", "top"]
+    assert layout.read_json(layout.current_version(index_dir) / layout.MANIFEST)["roots"] == [str(top.resolve())]
+
+
+def test_ids_given_first_stay_when_an_outer_folder_is_indexed_later(tmp_path, fast_nlp, fast_embedder):
+    top = tree(tmp_path)
+    index_dir = tmp_path / "index"
+    build([top / "sub" / "a.txt"], index_dir, fast_nlp, fast_embedder)
+    assert indexed_ids(index_dir) == ["a"]
+    update([top / "sub"], index_dir, fast_nlp, fast_embedder)
+    summary = update([top], index_dir, fast_nlp, fast_embedder)
+    assert summary.changes == {"added": 1, "replaced": 0, "deleted": 0, "unchanged": 2}
+    assert indexed_ids(index_dir) == ["a", "b", "top"]  # sub/ was a root first: its files keep their ids
+
+
+def test_overlapping_paths_in_one_run_give_the_ids_of_the_outer_folder(tmp_path):
+    top = tree(tmp_path)
+    ids = [r.id for r in read_releases([top / "sub" / "a.txt", top / "sub", top])]
+    assert ids == ["sub/a", "sub/b", "top"]
+    assert ids == [r.id for r in read_releases([top])]
