@@ -4,12 +4,16 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
 from indexer.models.embeddings import DEFAULT_EMBEDDING_MODEL
 from indexer.ingest.entities import DEFAULT_NER_MODEL
 from indexer.store.layout import IndexBusy, IndexNotFound, current_version, index_option, resolve_index_dir
+
+if TYPE_CHECKING:
+    from indexer.ingest.releases import Problem
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -52,22 +56,27 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
             summary = build_index(targets, where, embedding_model=model or DEFAULT_EMBEDDING_MODEL,
                                   ner_model=ner_model or DEFAULT_NER_MODEL, progress=not quiet)
     except BuildError as exc:
-        if problems_file:
-            _write_problems(Path(problems_file), exc.problems)
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(str(exc) + _write_problems(problems_file, exc.problems)) from exc
     except (IndexBusy, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:  # a read-only index directory, a full disk
         raise _os_error(exc, where, before) from exc
-    if problems_file:
-        _write_problems(Path(problems_file), summary.problems)
     click.echo(summary.report())
+    if failed := _write_problems(problems_file, summary.problems):
+        raise click.ClickException("the index was written" + failed)
 
 
-def _write_problems(path: Path, problems: list) -> None:
-    """Every problem of the run, one JSON object a line (an empty file when there were none)."""
-    with path.open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in problems)
+def _write_problems(path: str | None, problems: Sequence[Problem]) -> str:
+    """Write every problem of the run to `path` (if given), one JSON object a line (an empty file when there were
+    none); "" when done, else the end of a sentence saying why not (the run's own outcome comes first)."""
+    if not path:
+        return ""
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in problems)
+    except OSError as exc:
+        return f"; the problems file {path} could not be written: {exc.strerror or exc}"
+    return ""
 
 
 @click.command("delete")

@@ -151,3 +151,12 @@ def test_a_read_only_index_directory_for_real(built, tmp_path):
     finally:
         built.chmod(0o755)
     assert_one_line_error_and_nothing_lost(result, built, live, "Permission denied")
+
+
+def test_an_unwritable_problems_file_is_a_one_line_error_after_the_run(built, tmp_path):
+    more = write(tmp_path / "more.jsonl", json.dumps({"id": "new", "title": "New", "body": "More."}) + "\n")
+    result = run(index_command, more, "--index", built, "--quiet", "--problems", tmp_path / "missing" / "p.jsonl")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (f"Error: the index was written; the problems file "
+                                              f"{tmp_path / 'missing' / 'p.jsonl'} could not be written: "
+                                              "No such file or directory")
