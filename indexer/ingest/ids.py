@@ -60,7 +60,8 @@ def index_roots(paths: Sequence[str | os.PathLike[str]], known: Sequence[str] = 
     """The roots after a run over `paths`: the `known` ones, then every named folder no root holds (of two nested
     new ones, the outer), so the order of `paths` does not matter."""
     roots = [Path(r) for r in known]
-    candidates = list(dict.fromkeys(f for f in map(_named_folder, paths) if not any(_within(f, r) for r in roots)))
+    named = (_named_folder(p) for p in paths if Path(p).exists())  # a missing path is only a Problem
+    candidates = list(dict.fromkeys(f for f in named if not any(_within(f, r) for r in roots)))
     new = [c for c in candidates if not any(o != c and _within(c, o) for o in candidates)]
     return tuple(known) + tuple(str(c) for c in new)
 

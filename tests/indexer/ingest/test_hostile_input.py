@@ -262,3 +262,10 @@ def test_overlapping_paths_in_one_run_give_the_ids_of_the_outer_folder(tmp_path)
     ids = [r.id for r in read_releases([top / "sub" / "a.txt", top / "sub", top])]
     assert ids == ["sub/a", "sub/b", "top"]
     assert ids == [r.id for r in read_releases([top])]
+
+
+def test_a_missing_path_adds_no_root(tmp_path):
+    from indexer.ingest.ids import index_roots
+
+    top = tree(tmp_path)
+    assert index_roots([tmp_path / "typo" / "a.txt", top / "sub" / "a.txt"]) == (str((top / "sub").resolve()),)
