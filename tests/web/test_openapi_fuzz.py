@@ -4,7 +4,6 @@ answer the spec declares (status, content type, body schema, headers) and never 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 import pytest
@@ -14,11 +13,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, positive_data_acceptance,
                                                 response_headers_conformance,
                                                 response_schema_conformance, status_code_conformance)
-from waitress import wasyncore
 
 from search.request import RequestError, check_query_size, check_query_syntax
-from web.app import create_app
-from web.server import create_server
+from tests.servers import running_server
 
 pytestmark = pytest.mark.system  # a real server on a loopback port
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
@@ -51,14 +48,8 @@ EXAMPLES = 60  # per operation and generation mode: the whole run stays well und
 
 @pytest.fixture(scope="module")
 def base_url(tiny_index, fast_embedder):
-    app = create_app({"INDEX_DIR": tiny_index, "EMBEDDER": fast_embedder})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
-    runner = threading.Thread(target=srv.run, daemon=True)
-    runner.start()
-    yield f"http://{srv.effective_host}:{srv.effective_port}"
-    srv.task_dispatcher.shutdown()
-    wasyncore.close_all(srv._map)
-    runner.join(timeout=10)
+    with running_server(tiny_index, fast_embedder) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -5,28 +5,20 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 
 import pytest
-from waitress import wasyncore
 
-from web.app import create_app
-from web.server import SERVER_LIMITS, create_server
+from tests.servers import running_server
+from web.server import SERVER_LIMITS
 
 pytestmark = pytest.mark.system  # a real server on a loopback port
 
 
 @pytest.fixture(scope="module")
 def server(tiny_index, fast_embedder):
-    app = create_app({"INDEX_DIR": tiny_index, "EMBEDDER": fast_embedder})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=2)
-    runner = threading.Thread(target=srv.run, daemon=True)
-    runner.start()
-    yield srv.effective_host, srv.effective_port
-    srv.task_dispatcher.shutdown()
-    wasyncore.close_all(srv._map)
-    runner.join(timeout=10)
+    with running_server(tiny_index, fast_embedder, threads=2) as address:
+        yield address
 
 
 def exchange(address: tuple[str, int], raw: bytes, timeout: float = 10.0) -> tuple[int, dict[str, str], bytes]:

@@ -13,15 +13,9 @@ from indexer.ingest.update import update_index
 from indexer.store import layout
 from indexer.store.vectors import PassageMap
 from tests.standins import NER_NAME
+from tests.files import write
 
 
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def indexed_ids(index_dir: Path) -> list[str]:

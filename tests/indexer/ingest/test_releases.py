@@ -13,6 +13,7 @@ from indexer.ingest.dates import find_date
 from indexer.ingest.formats import parse_html, parse_markdown, parse_record, parse_text
 from indexer.ingest.releases import Problem, iter_release_files, read_releases
 from indexer.store.records import Release
+from tests.files import write
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
@@ -25,13 +26,6 @@ def split(results) -> tuple[list[Release], list[Problem]]:
             [r for r in results if isinstance(r, Problem)])
 
 
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def jsonl(*records: dict) -> str:
