@@ -1,4 +1,4 @@
-"""A date at the end of the calendar : a range reaching December 9999 or a release dated 9999-12-31
+"""A date at the end of the calendar: a range reaching December 9999 or a release dated 9999-12-31
 is answered like any other; no month arithmetic steps past 9999-12-31."""
 from __future__ import annotations
 
