@@ -60,6 +60,8 @@ def request_params(query: tuple[str, ...], options: Mapping[str, Any]) -> dict[s
 def _print_table(result: SearchResult) -> None:
     r = result.request
     click.echo(f"{result.total} releases for {r.q!r} ({r.mode}, {result.took_ms:.0f} ms)")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
     for rank, hit in enumerate(result.hits, start=r.offset + 1):
         click.echo(f"{rank:>3}. {hit.title}")
         click.echo(f"     {hit.date or 'undated'} · {hit.source or '-'} · id {hit.id} · score {hit.score:.4f}")

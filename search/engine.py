@@ -33,6 +33,7 @@ from search.query_vectors import QueryVectors
 from search.request import SearchRequest
 from search.runs import Run
 from search.semantic import SemanticRetriever
+from search.spelling import SpellingCorrector
 from search.views import EntityProfile, EntitySummary, ReleaseView
 
 __all__ = ["Engine", "IndexMismatch"]
@@ -68,6 +69,7 @@ class Engine:
         self.days = self.keyword.days()  # each release's date as a day number (0 = undated), by ordinal
         self.facet_counter = FacetCounter(self.catalog, self.release_ids, self.days)
         self.hit_builder = HitBuilder(self.keyword, passages, self.catalog, self.release_ids)
+        self.spelling = SpellingCorrector.of(self.keyword, self.catalog)  # "did you mean", built on first need
 
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
@@ -112,8 +114,9 @@ class Engine:
         scope = {"releases": len(ranked), "counted": "every release in the result list (total), not just this page",
                  "keyword_matches": len(keyword), "semantic_candidates": len(semantic),
                  "semantic_depth": SEMANTIC_DEPTH}
+        suggestion = self.spelling.suggest(request.q)
         return SearchResult(request, len(ranked), hits, facets, scope, (time.perf_counter() - started) * 1000,
-                            warnings)
+                            warnings, suggestion)
 
     def _semantic_run(self, request: SearchRequest, allowed: np.ndarray | None) -> tuple[Run, np.ndarray | None]:
         """The SEMANTIC_DEPTH most similar releases, and every release's similarity (one pass over the vectors)."""

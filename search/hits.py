@@ -60,6 +60,7 @@ class SearchResult:
     facet_scope: dict[str, Any]
     took_ms: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    suggestion: str | None = None  # the query with unknown or rare words corrected ("did you mean"), or None
 
     def to_json(self) -> dict[str, Any]:
         r = self.request
@@ -85,4 +86,5 @@ class SearchResult:
             "facet_scope": self.facet_scope,
             "warnings": self.warnings,
             "took_ms": round(self.took_ms, 2),
+            "suggestion": self.suggestion,
         }

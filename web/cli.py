@@ -31,6 +31,7 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
         # Open the index and load the model now, so the first request is not the slow one.
         eng = app.extensions[EXTENSION].engine()
         eng.query_encoder.encode_query("warm up")
+        eng.spelling.warm()
         click.echo(f"Serving {eng.size} releases from {eng.version_dir} on http://{host}:{port}/", err=True)
     except IndexNotFound as exc:
         click.echo(f"warning: {exc}", err=True)

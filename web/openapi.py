@@ -105,6 +105,7 @@ SCHEMAS: dict[str, Any] = {
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
         "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _FACET_VALUE}},
         "facet_scope": {"type": "object"}, "warnings": STRING_LIST, "took_ms": {"type": "number"},
+        "suggestion": NULLABLE_STRING,
     }),
     "Release": _object({
         "id": {"type": "string"}, "title": {"type": "string"}, "date": {**NULLABLE_STRING, "format": "date"},

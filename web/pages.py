@@ -96,7 +96,8 @@ def search():
                            filters=_filter_chips(req),
                            facet_form_fields=hidden_fields(req, "facet_size", "facet_q"),
                            options_form_fields=hidden_fields(req, "mode", "sort", "date_from", "date_to"),
-                           clear_facet_q=search_url(req, facet_q=""))
+                           clear_facet_q=search_url(req, facet_q=""),
+                           suggestion_url=search_url(req, q=result.suggestion) if result and result.suggestion else None)
 
 
 def _filter_chips(req: SearchRequest) -> list[tuple[str, str]]:

@@ -15,7 +15,8 @@ def test_search_json_contract(fast_client):
     assert res.status_code == 200 and res.mimetype == "application/json"
     body = res.get_json()
     assert list(body) == ["query", "mode", "sort", "filters", "total", "offset", "limit", "hits", "facets",
-                          "facet_scope", "warnings", "took_ms"]
+                          "facet_scope", "warnings", "took_ms", "suggestion"]  # suggestion: issue 15, item 1
+    assert body["suggestion"] is None  # "lidar" is a word of the index
     assert (body["query"], body["mode"], body["sort"], body["total"], body["offset"], body["limit"]) == \
         ("lidar", "keyword", "relevance", 2, 0, 1)
     assert body["filters"] == {"entity": [], "issuer": [], "category": [], "date_from": None, "date_to": None}
