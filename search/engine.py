@@ -20,7 +20,7 @@ from indexer.store.layout import IndexMismatch
 from indexer.store.manifest import Manifest, ManifestError
 from indexer.store.records import EntityInfo, entity_key
 from indexer.store.vectors import PassageMap, read_vector_index
-from search.exact import exact_terms, tier_positions
+from search.exact import ExactTerm, exact_terms, tier_positions
 from search.explain import explain_page
 from search.facets import FacetCounter
 from search.filters import allowed_releases
@@ -92,16 +92,7 @@ class Engine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        allowed = allowed_releases(request, self.catalog, self.facet_counter, self.days)
-        query = self.keyword.parse(request.q) if request.q and request.mode != "semantic" else None
-        keyword = self.keyword.ranked(query, allowed) if query is not None else Run.empty()
-        semantic, similarity = self._semantic_run(request, allowed)
-        ranked, fused = self._rank(request, allowed, keyword, semantic, similarity)
-        terms = exact_terms(request.q, self.catalog, self.keyword, self.releases_of) \
-            if request.exact and query is not None else []
-        by_date = request.sort == "date" or not request.q  # an empty query lists releases newest first
-        ranked = ranked.take(tier_positions(ranked.ordinals, terms, depth=request.offset + request.limit,
-                                            primary=self.days[ranked.ordinals] if by_date else None))
+        ranked, query, keyword, semantic, fused, terms = self._ranking(request, request.offset + request.limit)
         facets = self.facet_counter.count(ranked.ordinals, request, self.catalog)
         page = ranked.take(slice(request.offset, request.offset + request.limit))
         hits = self.hit_builder.hits(page, query, keyword, semantic)
@@ -117,6 +108,27 @@ class Engine:
         suggestion = self.spelling.suggest(request.q)
         return SearchResult(request, len(ranked), hits, facets, scope, (time.perf_counter() - started) * 1000,
                             warnings, suggestion)
+
+    def ranked(self, request: SearchRequest) -> Run:
+        """The request's whole result list in its final order (SearchResult.total releases; exact tiers and date
+        order settled for all of it), without facets or hits: what an export streams. Paging is not applied."""
+        return self._ranking(request, None)[0]
+
+    def _ranking(self, request: SearchRequest, depth: int | None) -> tuple[Run, wq.Query | None, Run, Run,
+                                                                            FusionInputs | None, list[ExactTerm]]:
+        """The ranked list (the first `depth` releases certain to be in their final places; None: all), with the
+        query and runs it came from, for hits and explain."""
+        allowed = allowed_releases(request, self.catalog, self.facet_counter, self.days)
+        query = self.keyword.parse(request.q) if request.q and request.mode != "semantic" else None
+        keyword = self.keyword.ranked(query, allowed) if query is not None else Run.empty()
+        semantic, similarity = self._semantic_run(request, allowed)
+        ranked, fused = self._rank(request, allowed, keyword, semantic, similarity)
+        terms = exact_terms(request.q, self.catalog, self.keyword, self.releases_of) \
+            if request.exact and query is not None else []
+        by_date = request.sort == "date" or not request.q  # an empty query lists releases newest first
+        ranked = ranked.take(tier_positions(ranked.ordinals, terms, depth=depth,
+                                            primary=self.days[ranked.ordinals] if by_date else None))
+        return ranked, query, keyword, semantic, fused, terms
 
     def _semantic_run(self, request: SearchRequest, allowed: np.ndarray | None) -> tuple[Run, np.ndarray | None]:
         """The SEMANTIC_DEPTH most similar releases, and every release's similarity (one pass over the vectors)."""

@@ -140,6 +140,13 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
         return {"get": {"summary": summary, "parameters": params,
                         "responses": _responses(ok, *sorted({"400", "503", *errors}))}}
 
+    def export(summary: str, media_type: str) -> dict[str, Any]:
+        # The search's parameters and errors; the 200 is a stream of text in its own media type (web/export.py).
+        operation = get(summary, search, "SearchResult")
+        operation["get"]["responses"]["200"] = {"description": "every release of the result list, streamed",
+                                                "content": {media_type: {"schema": {"type": "string"}}}}
+        return operation
+
     search = [_query(n, h, _search_schema(n)) for n, h in parameters.items()]
     entity_list = [_query(n, h, _entity_list_schema(n)) for n, h in ENTITY_QUERY_PARAMETERS.items()]
     return {
@@ -147,6 +154,10 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
         "info": {"title": "Announcements Search", "version": "1"},
         "paths": {
             "/api/search": get("Hybrid search with entity facets", search, "SearchResult"),
+            "/api/search.csv": export("The whole result list of a search as CSV, one row per release (limit and "
+                                      "offset are accepted and do not page it)", "text/csv"),
+            "/api/search.jsonl": export("The whole result list of a search as JSON lines, one object per release "
+                                        "(limit and offset are accepted and do not page it)", "application/x-ndjson"),
             "/api/releases/{id}": get("One release with its body and entities",
                                       [_path("id", {"type": "string", "minLength": 1})], "Release", "404"),
             "/api/entities": get("Entities by type and name", entity_list, "EntityList"),

@@ -60,7 +60,8 @@ def operations(base_url):
     schema = schemathesis.openapi.from_dict(requests.get(base_url + "/api/openapi.json", timeout=10).json())
     found = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in found} == {"/api/search", "/api/releases/{id}", "/api/entities",
-                                         "/api/entities/{type}/{name}", "/healthz", "/api/openapi.json"}
+                                         "/api/entities/{type}/{name}", "/healthz", "/api/openapi.json",
+                                         "/api/search.csv", "/api/search.jsonl"}
     return {op.path: op for op in found}
 
 
@@ -69,6 +70,7 @@ def operations(base_url):
 CASES = [(path, "positive") for path in ["/api/search", "/api/releases/{id}", "/api/entities",
                                          "/api/entities/{type}/{name}", "/healthz", "/api/openapi.json"]]
 CASES += [(path, "negative") for path in ["/api/search", "/api/entities", "/api/entities/{type}/{name}"]]
+CASES += [(path, mode) for path in ["/api/search.csv", "/api/search.jsonl"] for mode in ("positive", "negative")]
 
 
 @pytest.mark.parametrize(("path", "mode"), CASES)
