@@ -30,6 +30,7 @@ from search.hits import SearchResult
 from search.keyword import KeywordRetriever, wildcard_warning
 from search.profile import entity_profile
 from search.query_vectors import QueryVectors
+from search.related import RELATED_LIMIT, RelatedFinder, RelatedReleases
 from search.request import SearchRequest
 from search.runs import Run
 from search.semantic import SemanticRetriever
@@ -70,6 +71,8 @@ class Engine:
         self.facet_counter = FacetCounter(self.catalog, self.release_ids, self.days)
         self.hit_builder = HitBuilder(self.keyword, passages, self.catalog, self.release_ids)
         self.spelling = SpellingCorrector.of(self.keyword, self.catalog)  # "did you mean", built on first need
+        self.related_finder = RelatedFinder(self.semantic, self.facet_counter, self.hit_builder, self.catalog,
+                                            self.release_ids, self.days)
 
     @classmethod
     def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
@@ -162,6 +165,12 @@ class Engine:
         """The release with its body and entities, or None."""
         ordinal = self.ordinal_of.get(release_id)
         return None if ordinal is None else self.hit_builder.view(ordinal)
+
+    def related(self, release_id: str, limit: int = RELATED_LIMIT) -> RelatedReleases | None:
+        """The releases most like this one, duplicates of the same announcement left out (search/related.py), or
+        None for an unknown id."""
+        ordinal = self.ordinal_of.get(release_id)
+        return None if ordinal is None else self.related_finder.related(ordinal, limit)
 
     def entities(self, type_: str | None = None, q: str = "", limit: int = 50) -> list[EntitySummary]:
         """Entities of a type whose name contains `q` (case-insensitive), names starting with it first, then most

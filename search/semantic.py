@@ -42,6 +42,10 @@ class SemanticRetriever:
         scores[self._has_passages] = np.maximum.reduceat(sims, starts)
         return scores
 
+    def release_vectors(self, ordinal: int) -> np.ndarray:
+        """The (passages, d) unit vectors of one release's passages, in body order (a view, not a copy)."""
+        return self._matrix[int(self._first[ordinal]):int(self._first[ordinal + 1])]
+
     def search(self, vector: np.ndarray, depth: int, allowed: np.ndarray | None = None,
                scores: np.ndarray | None = None, passage_sims: np.ndarray | None = None) -> Run:
         """The `depth` best releases by best-passage similarity (ties: lower ordinal first); `allowed` (release
