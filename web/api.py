@@ -1,10 +1,12 @@
-"""The JSON API: /api/search, /api/releases/<id>, /api/entities, /healthz, /api/openapi.json."""
+"""The JSON API: /api/search, /api/releases/<id>, /api/releases/<id>/related, /api/entities, /healthz,
+/api/openapi.json."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
 from indexer.store.records import ENTITY_TYPES
-from search.request import ENTITY_QUERY_PARAMETERS, PARAMETERS, parse_entity_query, parse_request
+from search.related import RELATED_PARAMETERS, parse_related_query
+from search.request import ENTITY_QUERY_PARAMETERS, PARAMETERS, parse_entity_query, parse_request, refuse_unknown
 from web.context import engine, error_response
 from web.openapi import openapi_spec
 from web.parameters import accepts
@@ -23,6 +25,23 @@ def search():
 @accepts()
 def release(release_id: str):
     found = engine().release(release_id)
+    if found is None:
+        return error_response(404, f"no release with id {release_id!r}")
+    return jsonify(found.to_json())
+
+
+@api.get("/api/releases/<path:release_id>/related")
+@accepts(RELATED_PARAMETERS)
+def related(release_id: str):
+    """Releases like this one (search/related.py). Ids may hold "/", so an id that itself ends in "/related" is
+    served here as that release, as /api/releases/<id> would (every indexed id can be fetched by its URL)."""
+    eng = engine()
+    whole = f"{release_id}/related"
+    if eng.release(whole) is not None:
+        refuse_unknown(request.args, ())
+        return release(whole)
+    limit = parse_related_query(request.args.to_dict(flat=False))
+    found = eng.related(release_id, limit)
     if found is None:
         return error_response(404, f"no release with id {release_id!r}")
     return jsonify(found.to_json())

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from indexer.store.records import CATEGORIES, ENTITY_TYPES
 from search.fusion import FUSIONS
+from search.related import MAX_RELATED, RELATED_PARAMETERS
 from search.request import (ENTITY_QUERY_PARAMETERS, FALSE_WORDS, MAX_ENTITY_FILTERS, MAX_ENTITY_LIST,
                             MAX_FACET_SIZE, MAX_LIMIT, MAX_NAME_CHARS, MAX_OFFSET, MAX_QUERY_CHARS, MODES, SORTS,
                             TRUE_WORDS)
@@ -126,6 +127,15 @@ SCHEMAS: dict[str, Any] = {
         "months": {"type": "array", "items": _object({"month": {"type": "string"},
                                                       "releases": {"type": "integer", "minimum": 0}})},
     }),
+    "RelatedRelease": _object({
+        "id": {"type": "string"}, "title": {"type": "string"}, "date": {**NULLABLE_STRING, "format": "date"},
+        "issuer": NULLABLE_STRING, "score": {"type": "number"}, "similarity": {"type": "number"},
+        "shared": _ENTITIES_BY_TYPE,
+    }),
+    "Related": _object({"id": {"type": "string"},
+                        "related": {"type": "array", "maxItems": MAX_RELATED,
+                                    "items": {"$ref": "#/components/schemas/RelatedRelease"}},
+                        "duplicates": STRING_LIST}),
     "Health": _object({"status": {"type": "string"}, "version": {"type": "string"},
                        "releases": {"type": "integer", "minimum": 0}, "embedding_model": {"type": "string"},
                        "created": NULLABLE_STRING}),
@@ -160,6 +170,11 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
                                         "(limit and offset are accepted and do not page it)", "application/x-ndjson"),
             "/api/releases/{id}": get("One release with its body and entities",
                                       [_path("id", {"type": "string", "minLength": 1})], "Release", "404"),
+            "/api/releases/{id}/related": get(
+                "Releases like this one (passage vectors and shared entities), copies of it left out",
+                [_path("id", {"type": "string", "minLength": 1}),
+                 _query("limit", RELATED_PARAMETERS["limit"], {"type": "integer", "minimum": 1, "maximum": MAX_RELATED})],
+                "Related", "404"),
             "/api/entities": get("Entities by type and name", entity_list, "EntityList"),
             "/api/entities/{type}/{name}": get(
                 "One entity and its releases, newest first",

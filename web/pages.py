@@ -113,12 +113,14 @@ def _filter_chips(req: SearchRequest) -> list[tuple[str, str]]:
 @pages.get("/releases/<path:release_id>")
 @accepts()
 def release(release_id: str):
-    found = engine().release(release_id)
+    eng = engine()
+    found = eng.release(release_id)
     if found is None:
         return error_response(404, f"No release with id {release_id!r}.")
     paragraphs = [p.strip() for p in found.body.split("\n\n") if p.strip()]
     return render_template("release.html", release=found, paragraphs=paragraphs, types=ENTITY_TYPES,
-                           filter_url=lambda t, n: search_url(SearchRequest(), entity=[f"{t}:{n}"]))
+                           filter_url=lambda t, n: search_url(SearchRequest(), entity=[f"{t}:{n}"]),
+                           related=eng.related(release_id))
 
 
 @pages.get("/entities")

@@ -61,7 +61,7 @@ def operations(base_url):
     found = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in found} == {"/api/search", "/api/releases/{id}", "/api/entities",
                                          "/api/entities/{type}/{name}", "/healthz", "/api/openapi.json",
-                                         "/api/search.csv", "/api/search.jsonl"}
+                                         "/api/search.csv", "/api/search.jsonl", "/api/releases/{id}/related"}
     return {op.path: op for op in found}
 
 
@@ -71,6 +71,7 @@ CASES = [(path, "positive") for path in ["/api/search", "/api/releases/{id}", "/
                                          "/api/entities/{type}/{name}", "/healthz", "/api/openapi.json"]]
 CASES += [(path, "negative") for path in ["/api/search", "/api/entities", "/api/entities/{type}/{name}"]]
 CASES += [(path, mode) for path in ["/api/search.csv", "/api/search.jsonl"] for mode in ("positive", "negative")]
+CASES += [("/api/releases/{id}/related", mode) for mode in ("positive", "negative")]
 
 
 @pytest.mark.parametrize(("path", "mode"), CASES)
