@@ -76,3 +76,19 @@ def test_search_filter_by_an_org_and_open_its_entity_page(base_url, page):
     cooccurring = page.locator(".cooccurring li a").all_inner_texts()
     assert {"SITC", "Hisense", "Shandong Port Group"} <= set(cooccurring) and "Qingdao Port" not in cooccurring
     page.screenshot(path=str(ARTIFACTS / "entity.png"), full_page=True)
+
+
+def test_a_release_page_lists_related_releases_and_they_open(base_url, page):
+    """Issue 15, item 3: the release page's "Related" list; the two seed releases (both Qingdao port agreements) are
+    each other's related release, and a click opens it."""
+    page.goto(base_url + "/search?q=agreements+involving+ports")
+    page.click("ol.hits li.hit a.title >> nth=0")
+    page.wait_for_selector("article.release section.related")
+    first = page.locator("article.release h1").inner_text()
+    related = page.locator("section.related li.hit a.title").all_inner_texts()
+    assert len(related) == 1 and related[0] != first
+    page.screenshot(path=str(ARTIFACTS / "related.png"), full_page=True)
+    page.click("section.related li.hit a.title")
+    page.wait_for_selector("article.release section.related")
+    assert page.locator("article.release h1").inner_text() == related[0]
+    assert page.locator("section.related li.hit a.title").all_inner_texts() == [first]
