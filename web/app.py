@@ -13,6 +13,7 @@ from search.request import RequestError
 from web.api import api
 from web.context import EXTENSION, error_response
 from web.export import export
+from web.feeds import feeds
 from web.pages import pages
 from web.links import safe_link
 from web.parameters import check_declarations, check_query_string
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(export)
+    app.register_blueprint(feeds)
     check_declarations(app)
     app.before_request(check_query_string)
     app.after_request(add_security_headers)
