@@ -35,6 +35,7 @@ from search.request import SearchRequest
 from search.runs import Run
 from search.semantic import SemanticRetriever
 from search.spelling import SpellingCorrector
+from search.suggest import Suggester
 from search.views import EntityProfile, EntitySummary, ReleaseView
 
 __all__ = ["Engine", "IndexMismatch"]
@@ -71,6 +72,7 @@ class Engine:
         self.facet_counter = FacetCounter(self.catalog, self.release_ids, self.days)
         self.hit_builder = HitBuilder(self.keyword, passages, self.catalog, self.release_ids)
         self.spelling = SpellingCorrector.of(self.keyword, self.catalog)  # "did you mean", built on first need
+        self.suggester = Suggester(self.catalog, self.spelling.vocabulary)  # type-ahead, built on first use
         self.related_finder = RelatedFinder(self.semantic, self.facet_counter, self.hit_builder, self.catalog,
                                             self.release_ids, self.days)
 

@@ -9,6 +9,7 @@ spells them ("Qingdao").
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import threading
 from collections import Counter
@@ -77,6 +78,5 @@ class Vocabulary:
         self.ensure()
         start = bisect.bisect_left(self._sorted, prefix)
         end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
-        found = [(w, self.df[w]) for w in self._sorted[start:end] if w != prefix]
-        found.sort(key=lambda p: (-p[1], p[0]))
-        return found[:limit]
+        return heapq.nsmallest(limit, ((w, self.df[w]) for w in self._sorted[start:end] if w != prefix),
+                               key=lambda pair: (-pair[1], pair[0]))

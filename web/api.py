@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 from indexer.store.records import ENTITY_TYPES
 from search.related import RELATED_PARAMETERS, parse_related_query
 from search.request import ENTITY_QUERY_PARAMETERS, PARAMETERS, parse_entity_query, parse_request, refuse_unknown
+from search.suggest import SUGGEST_PARAMETERS, parse_suggest_query
 from web.context import engine, error_response
 from web.openapi import openapi_spec
 from web.parameters import accepts
@@ -53,6 +54,13 @@ def entities():
     query = parse_entity_query(request.args.to_dict(flat=False))
     found = engine().entities(query.type, query.q, query.limit)
     return jsonify({"type": query.type, "q": query.q, "entities": [e.to_json() for e in found]})
+
+
+@api.get("/api/suggest")
+@accepts(SUGGEST_PARAMETERS)
+def suggest():
+    query = parse_suggest_query(request.args.to_dict(flat=False))
+    return jsonify(engine().suggester.suggest(query).to_json())
 
 
 @api.get("/api/entities/<type_>/<path:name>")

@@ -12,6 +12,7 @@ from search.related import MAX_RELATED, RELATED_PARAMETERS
 from search.request import (ENTITY_QUERY_PARAMETERS, FALSE_WORDS, MAX_ENTITY_FILTERS, MAX_ENTITY_LIST,
                             MAX_FACET_SIZE, MAX_LIMIT, MAX_NAME_CHARS, MAX_OFFSET, MAX_QUERY_CHARS, MODES, SORTS,
                             TRUE_WORDS)
+from search.suggest import MAX_SUGGEST_LIMIT, SUGGEST_PARAMETERS
 
 JSON = "application/json"
 NULLABLE_STRING = {"type": "string", "nullable": True}
@@ -119,6 +120,13 @@ SCHEMAS: dict[str, Any] = {
     "EntityList": _object({"type": {"type": "string", "nullable": True, "enum": [*ENTITY_TYPES, None]},
                            "q": {"type": "string"},
                            "entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntitySummary"}}}),
+    "Suggestions": _object({
+        "q": {"type": "string"},
+        "entities": {"type": "array", "maxItems": MAX_SUGGEST_LIMIT,
+                     "items": {"$ref": "#/components/schemas/EntitySummary"}},
+        "completions": {"type": "array", "maxItems": MAX_SUGGEST_LIMIT, "items": _object({
+            "text": {"type": "string"}, "releases": {"type": "integer", "minimum": 0}})},
+    }),
     "Entity": _object({
         "name": {"type": "string"}, "type": {"type": "string", "enum": list(ENTITY_TYPES)}, "aliases": STRING_LIST,
         "votes": {"type": "integer"}, "releases": {"type": "integer", "minimum": 0},
@@ -159,6 +167,9 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
 
     search = [_query(n, h, _search_schema(n)) for n, h in parameters.items()]
     entity_list = [_query(n, h, _entity_list_schema(n)) for n, h in ENTITY_QUERY_PARAMETERS.items()]
+    suggest = [_query("q", SUGGEST_PARAMETERS["q"], {"type": "string", "maxLength": MAX_NAME_CHARS}),
+               _query("limit", SUGGEST_PARAMETERS["limit"], {"type": "integer", "minimum": 1,
+                                                             "maximum": MAX_SUGGEST_LIMIT})]
     return {
         "openapi": "3.0.3",
         "info": {"title": "Announcements Search", "version": "1"},
@@ -176,6 +187,8 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
                  _query("limit", RELATED_PARAMETERS["limit"], {"type": "integer", "minimum": 1, "maximum": MAX_RELATED})],
                 "Related", "404"),
             "/api/entities": get("Entities by type and name", entity_list, "EntityList"),
+            "/api/suggest": get("Type-ahead: entity names by prefix (most releases first) and completions of the last "
+                                "word", suggest, "Suggestions"),
             "/api/entities/{type}/{name}": get(
                 "One entity and its releases, newest first",
                 [_path("type", {"type": "string", "enum": list(ENTITY_TYPES)}),

@@ -61,7 +61,8 @@ def operations(base_url):
     found = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in found} == {"/api/search", "/api/releases/{id}", "/api/entities",
                                          "/api/entities/{type}/{name}", "/healthz", "/api/openapi.json",
-                                         "/api/search.csv", "/api/search.jsonl", "/api/releases/{id}/related"}
+                                         "/api/search.csv", "/api/search.jsonl", "/api/releases/{id}/related",
+                                         "/api/suggest"}
     return {op.path: op for op in found}
 
 
@@ -72,6 +73,7 @@ CASES = [(path, "positive") for path in ["/api/search", "/api/releases/{id}", "/
 CASES += [(path, "negative") for path in ["/api/search", "/api/entities", "/api/entities/{type}/{name}"]]
 CASES += [(path, mode) for path in ["/api/search.csv", "/api/search.jsonl"] for mode in ("positive", "negative")]
 CASES += [("/api/releases/{id}/related", mode) for mode in ("positive", "negative")]
+CASES += [("/api/suggest", mode) for mode in ("positive", "negative")]
 
 
 @pytest.mark.parametrize(("path", "mode"), CASES)
