@@ -22,17 +22,17 @@
   }
 
   function fill(answer) {
-    var seen = {};
+    var seen = {};  // by lower case: a completion that is a listed name is not listed again
     var options = [];
     answer.entities.forEach(function (e) {
-      if (!seen[e.name]) {
-        seen[e.name] = true;
+      if (!seen[e.name.toLowerCase()]) {
+        seen[e.name.toLowerCase()] = true;
         options.push(option(e.name, e.type + " · " + e.releases + (e.releases === 1 ? " release" : " releases")));
       }
     });
     answer.completions.forEach(function (c) {
-      if (!seen[c.text]) {
-        seen[c.text] = true;
+      if (!seen[c.text.toLowerCase()]) {
+        seen[c.text.toLowerCase()] = true;
         options.push(option(c.text, ""));
       }
     });
