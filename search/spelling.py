@@ -1,11 +1,12 @@
-""""Did you mean": a correction of a query's unknown or rare words from the index's own vocabulary (symspellpy).
+"""Did-you-mean: a correction of a query's unknown or rare words from the index's own vocabulary (symspellpy).
 
 A word is left alone when the keyword index knows it well (its stem is in more than RARE_RELEASES releases), when it
 is short, holds a digit or any character other than a letter, is an operator, or stands inside a quoted phrase. An
-unknown word becomes the closest vocabulary word (edit distance 1 for words of up to 5 letters, else 2; ties: the word
-in the most releases); a rare word only becomes a word used RARE_RATIO times as often, so that a real but uncommon
-word is not "corrected" into a common one. Entity names are part of the vocabulary, spelt as the catalog spells them
-("Qingdoa" -> "Qingdao"). The dictionary is built once per index version, on the first query that needs it.
+unknown word becomes the closest vocabulary word (1 edit for words of up to 5 letters, else up to 2); a rare word of
+the corpus (MIN_RARE_LETTERS or more) only a word 1 edit away used RARE_RATIO times as often, so that a real but
+uncommon word is not "corrected" into a common one. Among the closest: an entity name's word first, then the word in
+the most releases. Entity names are part of the vocabulary, spelt as the catalog spells them ("Qingdoa" ->
+"Qingdao"). The dictionary is built once per index version, on the first query that needs it.
 """
 from __future__ import annotations
 
@@ -84,14 +85,16 @@ class SpellingCorrector:
         if releases > RARE_RELEASES or (releases and len(token) < MIN_RARE_LETTERS):
             return None
         word = token.lower()
-        distance = 1 if len(word) <= 5 else MAX_DISTANCE
-        candidates = [c for c in self._dictionary().lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+        # A word of the corpus (rare) gets one edit at most: at two, real words ("trillion", "dinner") become others.
+        distance = 1 if len(word) <= 5 or releases else MAX_DISTANCE
+        # Verbosity.ALL, not CLOSEST: a rare typo is itself in the vocabulary (distance 0), and CLOSEST would stop there.
+        candidates = [c for c in self._dictionary().lookup(word, Verbosity.ALL, max_edit_distance=distance)
                       if c.term != word and c.count >= max(1, releases * RARE_RATIO)]
         if not candidates:
             return None
-        # At the closest distance: an entity name's word first (analysts search for companies and places), then
-        # the word in the most releases (symspellpy's order).
-        best = min(candidates, key=lambda c: c.term not in self.vocabulary.names)
+        # The closest; among those an entity name's word first (analysts search for companies and places), then the
+        # word in the most releases.
+        best = min(candidates, key=lambda c: (c.distance, c.term not in self.vocabulary.names, -c.count, c.term))
         return _cased(token, best.term, self.vocabulary)
 
 

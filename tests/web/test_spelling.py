@@ -1,4 +1,4 @@
-""""Did you mean": /api/search's `suggestion`, the results page's link and the CLI line (issue 15, item 1).
+"""Did-you-mean: /api/search's `suggestion`, the results page's link and the CLI line (issue 15, item 1).
 
 Fast tier: the tiny corpus (TINY_CORPUS) and the two seed releases, indexed with the stand-ins.
 """
