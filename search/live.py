@@ -17,8 +17,12 @@ log = logging.getLogger(__name__)
 
 
 class LiveIndex:
-    def __init__(self, index_dir: str | Path, *, embedder: Embedder | None = None, check_seconds: float = 1.0) -> None:
+    def __init__(self, index_dir: str | Path, *, embedder: Embedder | None = None, check_seconds: float = 1.0,
+                 warm: bool = False) -> None:
+        """`warm`: build each newly published version's spelling dictionary in a background thread (the server warms
+        the first version itself before it listens), so that no user's query waits for it after an update."""
         self.index_dir = Path(index_dir)
+        self._warm = warm
         self._embedder = embedder
         self._check_seconds = check_seconds
         self._lock = threading.Lock()
@@ -41,7 +45,10 @@ class LiveIndex:
                 if self._engine is None or self._engine.version_dir != version:
                     # The next version keeps the loaded models (Engine checks they are the version's).
                     shared = self._engine.loaded_models() if self._engine else {}
+                    switching = self._engine is not None
                     self._engine = Engine(version, **({"embedder": self._embedder} | shared))
+                    if switching and self._warm:
+                        threading.Thread(target=_warm, args=(self._engine,), name="warm-index", daemon=True).start()
             except Exception:
                 if self._engine is None:
                     raise
@@ -53,3 +60,10 @@ class LiveIndex:
             return self._engine
         finally:
             self._lock.release()
+
+
+def _warm(engine: Engine) -> None:
+    try:
+        engine.spelling.warm()
+    except Exception:  # a failed warm-up only means the first query that needs the dictionary builds it
+        log.exception("could not warm the spelling dictionary of %s", engine.version_dir)

@@ -25,9 +25,11 @@ MAX_CONTENT_LENGTH = 64 * 1024  # the API reads no bodies today; refuse big ones
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Config keys: INDEX_DIR (else $ANNOUNCEMENTS_INDEX, else ./index), EMBEDDER (a loaded Embedder to share),
-    INDEX_CHECK_SECONDS (how often to look for a newly published version)."""
+    INDEX_CHECK_SECONDS (how often to look for a newly published version), WARM_INDEX (build each newly published
+    version's spelling dictionary in the background; the server sets it)."""
     app = Flask(__name__)
-    app.config.update(INDEX_DIR=None, EMBEDDER=None, INDEX_CHECK_SECONDS=1.0, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
+    app.config.update(INDEX_DIR=None, EMBEDDER=None, INDEX_CHECK_SECONDS=1.0, WARM_INDEX=False,
+                      MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
     app.config.update(config or {})
     app.json.sort_keys = False
     # No redirects: werkzeug would answer "//" in a path with a 308 to the merged path, its Location built from the
@@ -37,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         resolve_index_dir(app.config["INDEX_DIR"]),
         embedder=app.config["EMBEDDER"],
         check_seconds=app.config["INDEX_CHECK_SECONDS"],
+        warm=app.config["WARM_INDEX"],
     )
     app.register_blueprint(api)
     app.register_blueprint(pages)

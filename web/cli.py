@@ -26,7 +26,7 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
 
     use_one_thread_per_query()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app({"INDEX_DIR": resolve_index_dir(index_dir)})
+    app = create_app({"INDEX_DIR": resolve_index_dir(index_dir), "WARM_INDEX": True})
     try:
         # Open the index and load the model now, so the first request is not the slow one.
         eng = app.extensions[EXTENSION].engine()
