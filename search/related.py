@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from indexer.store.catalog import Catalog
+from indexer.store.duplicates import DUPLICATE_DAYS, title_key  # one rule for "a copy" (index-time groups too)
 from indexer.store.records import ENTITY_TYPES
 from search.facets import FacetCounter
 from search.hit_builder import HitBuilder
@@ -38,13 +38,9 @@ MAX_PASSAGES = 16  # passages of the release compared (one matrix-vector product
 ENTITY_BONUS = 0.05  # per shared canonical entity
 MAX_ENTITY_BONUS = 0.2  # four shared entities
 DUPLICATE_SIMILARITY = 0.97
-DUPLICATE_DAYS = 14
 RELATED_PARAMETERS: dict[str, str] = {"limit": f"related releases listed, 1 to {MAX_RELATED} (default {RELATED_LIMIT})"}
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")  # as search.request reads whole numbers: ASCII digits, nothing around
-# A correction repeats the announcement under a prefix: "CORRECTING and REPLACING X", "Correction: X", "Corrected - X".
-_CORRECTION_PREFIX = re.compile(r"^\W*(?:correcting\W+and\W+replacing\b|(?:correct(?:ion|ed)|updated?)\s*[:\-–—])\W*")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -88,12 +84,6 @@ def parse_related_query(params: Mapping[str, Sequence[str]]) -> int:
     if not 1 <= limit <= MAX_RELATED:
         raise RequestError(f"'limit' must be from 1 to {MAX_RELATED} (got {limit})")
     return limit
-
-
-def title_key(title: str) -> str:
-    """A title as the duplicate rule compares it: NFKC, casefolded, a correction prefix dropped, words only."""
-    folded = _CORRECTION_PREFIX.sub("", unicodedata.normalize("NFKC", title).casefold())
-    return " ".join(_WORD.findall(folded))
 
 
 def similarities(semantic: SemanticRetriever, ordinal: int, releases: int) -> np.ndarray:

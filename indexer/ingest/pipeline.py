@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
+from indexer.ingest.duplicates import write_duplicates
 from indexer.ingest.entities import extract_mentions, load_nlp, release_text
 from indexer.ingest.passages import MAX_PASSAGES, PASSAGE_OVERLAP, PASSAGE_WORDS, Passage, split_passages
 from indexer.ingest.progress import Progress
@@ -263,6 +264,7 @@ def write_version(index_dir: Path, plan: VersionPlan, progress: Progress) -> tup
             keyword.result()
             write_vector_index(build_vector_index(vectors), build_dir / layout.VECTORS)
             passages.save(build_dir / layout.PASSAGES)
+            write_duplicates(build_dir, [str(r) for r in passages.release_ids], plan.releases, plan.base)
             plan.catalog.save(build_dir / layout.CATALOG)
             described = plan.make_manifest(passages)
             described.save(build_dir)
