@@ -20,6 +20,7 @@ from indexer.store.layout import IndexMismatch
 from indexer.store.manifest import Manifest, ManifestError
 from indexer.store.records import EntityInfo, entity_key
 from indexer.store.vectors import PassageMap, read_vector_index
+from search.collapse import DuplicateGroups
 from search.exact import ExactTerm, exact_terms, tier_positions
 from search.explain import explain_page
 from search.facets import FacetCounter
@@ -71,6 +72,7 @@ class Engine:
         self.days = self.keyword.days()  # each release's date as a day number (0 = undated), by ordinal
         self.facet_counter = FacetCounter(self.catalog, self.release_ids, self.days)
         self.hit_builder = HitBuilder(self.keyword, passages, self.catalog, self.release_ids)
+        self.duplicates = DuplicateGroups.load(version_dir, self.release_ids, self.days)  # copies of one announcement
         self.spelling = SpellingCorrector.of(self.keyword, self.catalog)  # "did you mean", built on first need
         self.suggester = Suggester(self.catalog, self.spelling.vocabulary)  # type-ahead, built on first use
         self.related_finder = RelatedFinder(self.semantic, self.facet_counter, self.hit_builder, self.catalog,
@@ -101,6 +103,7 @@ class Engine:
         facets = self.facet_counter.count(ranked.ordinals, request, self.catalog)
         page = ranked.take(slice(request.offset, request.offset + request.limit))
         hits = self.hit_builder.hits(page, query, keyword, semantic)
+        self.duplicates.add_versions(hits, page.ordinals)
         if request.explain:
             for hit, explain in zip(hits, explain_page(page, keyword, semantic, fused, terms)):
                 hit.explain = explain
@@ -128,6 +131,7 @@ class Engine:
         keyword = self.keyword.ranked(query, allowed) if query is not None else Run.empty()
         semantic, similarity = self._semantic_run(request, allowed)
         ranked, fused = self._rank(request, allowed, keyword, semantic, similarity)
+        ranked = self.duplicates.collapse(ranked) if request.collapse else ranked  # before tiers: they settle the page
         terms = exact_terms(request.q, self.catalog, self.keyword, self.releases_of) \
             if request.exact and query is not None else []
         by_date = request.sort == "date" or not request.q  # an empty query lists releases newest first

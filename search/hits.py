@@ -25,6 +25,7 @@ class Hit:
     issuer: str | None = None
     category: str = "other"
     explain: "Explain | None" = None  # set when the request asks for explain
+    versions: list[str] = field(default_factory=list)  # the other releases of its duplicate group (search/collapse.py)
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -39,6 +40,8 @@ class Hit:
             "issuer": self.issuer,
             "category": self.category,
         }
+        if self.versions:  # only for a release that has copies: most hits have none
+            out["versions"] = {"count": len(self.versions), "ids": self.versions}
         if self.explain is not None:
             out["explain"] = self.explain.to_json()
         return out

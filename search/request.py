@@ -45,6 +45,9 @@ PARAMETERS: dict[str, str] = {
              + ", ".join(f"{DEFAULT_ALPHA[f]} for {f}" for f in FUSIONS) + ")",
     "exact": "1 (default) keeps releases containing a quoted phrase or a known entity name from the query "
              "above those that lack it; 0 ranks by fusion alone",
+    "collapse": "1 (default) lists one release per announcement (copies on other wires and corrections are grouped "
+                "at index time: the best ranked one is shown, with its other versions; totals and facets count an "
+                "announcement once); 0 lists every release",
 }
 MAX_ENTITY_LIST = 200
 ENTITY_LIST_LIMIT = 50  # entities listed unless the request says
@@ -92,6 +95,7 @@ class SearchRequest:
     fusion: str | None = None  # hybrid only: "rrf" or "convex"; None = the tuned default (search.fusion)
     alpha: float | None = None  # hybrid only: weight of the semantic side in [0, 1]; None = the tuned default
     exact: bool = True  # quoted phrases and entity names in the query keep the releases that contain them on top
+    collapse: bool = True  # one release per duplicate group (indexer/store/duplicates.py)
 
     def to_params(self, *, defaults: bool = False) -> list[tuple[str, str]]:
         """The query parameters that parse_request turns back into this request, in PARAMETERS order: a repeated
@@ -287,6 +291,7 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
         fusion=_choice(params, "fusion", FUSIONS, "") or None,
         alpha=_fraction(params, "alpha"),
         exact=_flag(params, "exact", True),
+        collapse=_flag(params, "collapse", True),
         issuers=issuers,
         categories=categories,
         facet_size=_integer(params, "facet_size", FACET_SIZE, 1, MAX_FACET_SIZE),

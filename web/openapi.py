@@ -19,7 +19,7 @@ NULLABLE_STRING = {"type": "string", "nullable": True}
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _INTEGERS = {"limit": (1, MAX_LIMIT), "offset": (0, MAX_OFFSET), "facet_size": (1, MAX_FACET_SIZE)}
 _CHOICES = {"mode": MODES, "sort": SORTS, "fusion": FUSIONS}
-_FLAGS = ("explain", "exact")
+_FLAGS = ("explain", "exact", "collapse")
 # The shortest type prefix ("org:") leaves this much for the name: a longer value may still be a valid facility.
 _ENTITY_VALUE_CHARS = len("org:") + MAX_NAME_CHARS
 _NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"  # tabs and newlines are spaces
@@ -96,7 +96,8 @@ SCHEMAS: dict[str, Any] = {
         "source": NULLABLE_STRING, "url": NULLABLE_STRING, "score": {"type": "number"},
         "snippet": {"type": "string"}, "entities": _ENTITIES_BY_TYPE, "issuer": NULLABLE_STRING,
         "category": {"type": "string", "enum": list(CATEGORIES)}, "explain": {"type": "object"},
-    }, optional=("explain",)),
+        "versions": _object({"count": {"type": "integer", "minimum": 1}, "ids": STRING_LIST}),
+    }, optional=("explain", "versions")),
     "SearchResult": _object({
         "query": {"type": "string"}, "mode": {"type": "string", "enum": list(MODES)},
         "sort": {"type": "string", "enum": list(SORTS)},

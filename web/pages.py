@@ -97,6 +97,7 @@ def search():
                            facet_form_fields=hidden_fields(req, "facet_size", "facet_q"),
                            options_form_fields=hidden_fields(req, "mode", "sort", "date_from", "date_to"),
                            clear_facet_q=search_url(req, facet_q=""),
+                           all_versions_url=search_url(req, collapse=0),
                            suggestion_url=search_url(req, q=result.suggestion) if result and result.suggestion else None)
 
 

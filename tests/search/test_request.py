@@ -71,7 +71,7 @@ def test_bad_parameters_say_what_to_send(params, message):
 
 def test_every_parameter_has_help():
     assert set(PARAMETERS) == {"q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain",
-                               "issuer", "category", "facet_size", "facet_q", "fusion", "alpha", "exact"}
+                               "issuer", "category", "facet_size", "facet_q", "fusion", "alpha", "exact", "collapse"}
     assert all(PARAMETERS.values())
 
 
@@ -140,7 +140,7 @@ def test_to_params_leaves_out_defaults_and_repeats_lists():
                                ("date_to", "2023-06-30"), ("category", "agreement"), ("alpha", "0.3"), ("exact", "0")]
     assert dict(SearchRequest().to_params(defaults=True)) == {
         "q": "", "mode": "hybrid", "limit": "10", "offset": "0", "sort": "relevance", "explain": "0",
-        "facet_size": "15", "facet_q": "", "exact": "1"}
+        "facet_size": "15", "facet_q": "", "exact": "1", "collapse": "1"}
 
 
 def entity_query(**params):

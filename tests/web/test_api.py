@@ -80,7 +80,7 @@ def test_release_entities_healthz_openapi(client):
     spec = client.get("/api/openapi.json").get_json()
     names = [p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]]
     assert names == ["q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain",
-                     "issuer", "category", "facet_size", "facet_q", "fusion", "alpha", "exact"]
+                     "issuer", "category", "facet_size", "facet_q", "fusion", "alpha", "exact", "collapse"]
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert params["alpha"]["schema"] == {"type": "number", "minimum": 0, "maximum": 1}
     assert params["fusion"]["schema"]["enum"] == ["rrf", "convex"]
