@@ -7,6 +7,12 @@ Two releases are joined when they are dated at most DUPLICATE_DAYS apart (or eit
   is specific enough to name one announcement: at least MIN_TITLE_WORDS words, or a correction prefix on one side, or
   texts at least TITLE_TEXT_THRESHOLD alike ("Notice of Annual General Meeting" from two companies the same week is
   not one announcement).
+Text shared by many releases is a template, not evidence of a copy: a signature slot whose value more than
+TEMPLATE_RELEASES releases hold comes from boilerplate (a photo archive's copyright block around a one-line caption, one
+"Sell My House Fast" text sent for eleven cities, a law firm's class-action notice). Beyond the text match above, the
+slots of the two releases that are not template must also agree at least DISTINCT_THRESHOLD of the time (the title
+rule does not need this: its titles name one announcement). Without this
+rule, 28 different archive photos formed one group over the full corpus, and 11 city releases another.
 Groups are the connected components of these pairs. The date window is the related list's (search/related.py): one
 company's template reused for another quarter months later is a different announcement.
 
@@ -32,6 +38,8 @@ from indexer.store.records import Release
 PERMUTATIONS = 128
 SCHEME = "affine32"  # datasketch's permutation scheme, named so that stored signatures are read back with it
 SHINGLE_WORDS = 3
+TEMPLATE_RELEASES = 8  # a slot value held by more releases than this comes from a template (copies: at most ~6)
+DISTINCT_THRESHOLD = 0.3  # agreement of the non-template slots (different captions agree ~0; re-sends >= 0.44)
 TEXT_THRESHOLD = 0.85  # estimated Jaccard of word 3-shingles (0.8 joined an offering with its closing, days later)
 TITLE_TEXT_THRESHOLD = 0.3  # a short title's match also needs this much text in common
 MIN_TITLE_WORDS = 6
@@ -85,13 +93,32 @@ def jaccard(data: DuplicateData, a: int, b: int) -> float:
     return float(np.mean(data.signatures[a] == data.signatures[b]))
 
 
-def same_announcement(data: DuplicateData, a: int, b: int) -> bool:
-    """Whether releases a and b are copies of one announcement (the module's rule)."""
+def template_slots(signatures: np.ndarray) -> np.ndarray:
+    """bool [releases, PERMUTATIONS]: the slot's value is held by more than TEMPLATE_RELEASES releases."""
+    out = np.zeros(signatures.shape, dtype=bool)
+    for column in range(signatures.shape[1]):
+        _, inverse, counts = np.unique(signatures[:, column], return_inverse=True, return_counts=True)
+        out[:, column] = counts[inverse] > TEMPLATE_RELEASES
+    return out
+
+
+def distinct_agreement(data: DuplicateData, template: np.ndarray, a: int, b: int) -> float:
+    """How often the slots that are not template on either side agree (1.0 when every slot is template: a text
+    sent so often that nothing tells the copies apart)."""
+    distinct = ~template[a] | ~template[b]
+    if not distinct.any():
+        return 1.0
+    return float(np.mean(data.signatures[a][distinct] == data.signatures[b][distinct]))
+
+
+def same_announcement(data: DuplicateData, a: int, b: int, template: np.ndarray) -> bool:
+    """Whether releases a and b are copies of one announcement (the module's rule); `template` is
+    template_slots(data.signatures), computed once per grouping."""
     day_a, day_b = int(data.days[a]), int(data.days[b])
     if day_a and day_b and abs(day_a - day_b) > DUPLICATE_DAYS:
         return False
     similarity = jaccard(data, a, b)
-    if similarity >= TEXT_THRESHOLD:
+    if similarity >= TEXT_THRESHOLD and distinct_agreement(data, template, a, b) >= DISTINCT_THRESHOLD:
         return True
     if not data.titles[a] or data.titles[a] != data.titles[b]:
         return False
@@ -101,7 +128,8 @@ def same_announcement(data: DuplicateData, a: int, b: int) -> bool:
 
 def group(data: DuplicateData) -> np.ndarray:
     """Each release's group id: the smallest ordinal of its connected component of same-announcement pairs."""
-    pairs = {p for p in candidate_pairs(data) if same_announcement(data, *p)}
+    template = template_slots(data.signatures)
+    pairs = {p for p in candidate_pairs(data) if same_announcement(data, *p, template)}
     n = len(data.ids)
     rows = np.array([a for a, _ in pairs], dtype=np.int64)
     cols = np.array([b for _, b in pairs], dtype=np.int64)
