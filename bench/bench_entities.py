@@ -1,112 +1,64 @@
-"""Entity facet quality on the first N real press releases: distinct org values before/after canonicalisation,
-a random sample of facet values to judge for junk, issuer and announcement-type accuracy on hand labels.
+"""Entity facet quality against the hand-labelled gold set (bench/data/entities-gold/: labels.jsonl, RULES.md).
 
-    .venv/bin/python bench/bench_entities.py [--n 2000] [--cache /tmp/entities-2000.pkl]
+    .venv/bin/python bench/bench_entities.py [--context 1000] [--show-errors] [--show-junk]
 
-"Before" is the pipeline of main before issue 4 (`git show 2e77502:indexer/entities.py`): NER mentions, junk
-rules, one entity per case-folded name with a majority-vote type. Both run on the same spaCy docs.
-Hand labels (ids and labels only, no release text) live in tests/data/; junk verdicts in bench/data/.
+Runs today's extraction (the real spaCy model, called as the index build calls it) over the 160 gold releases plus
+`--context` other releases drawn at random (seed 13), so that the corpus-wide type votes and merges have a corpus to
+work on; builds the catalog and prints, for the dev and the test half: release-level precision / recall / F1 per
+entity type, issuer accuracy, announcement-type accuracy and the share of the labelled wire names found as wires. Then the junk share of (a) 200 random
+facet values of the catalog and (b) the top 15 values per type for 20 fixed queries (releases containing every query
+word), judged by hand against RULES.md in bench/data/entities-gold/junk.tsv; values not judged yet are counted apart
+and listed with --show-junk. Tune on dev, report test.
 """
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import hashlib
-import importlib.util
 import json
-import pickle
 import random
-import subprocess
+import re
 import sys
-import tempfile
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.ingest.canonical import _LEGAL, loose_key  # noqa: E402
-from indexer.ingest.canonical import build_catalog
-from indexer.ingest.categories import classify  # noqa: E402
-from indexer.ingest.entities import load_nlp, normalise_name, release_text  # noqa: E402
-from indexer.store.records import ENTITY_TYPES, Mention, entity_key
+from indexer.ingest.canonical import _LEGAL, build_catalog, loose_key  # noqa: E402
+from indexer.ingest.entities import extract_mentions, load_nlp, release_text  # noqa: E402
+from indexer.store.catalog import Catalog  # noqa: E402
+from indexer.store.records import ENTITY_TYPES, entity_key  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "press-releases" / "press_releases.jsonl.gz"
-BASELINE_COMMIT = "2e77502"
-LABELS = ROOT / "tests" / "data"
-JUNK = ROOT / "bench" / "data"
+GOLD = ROOT / "bench" / "data" / "entities-gold"
+SEED = 13
+JUNK_SAMPLE = 200
+TOP = 15
+QUERIES = (
+    "port agreement", "acquisition", "quarterly results", "appoints chief executive", "cannabis", "uranium",
+    "gold exploration", "clinical trial", "artificial intelligence platform", "crypto exchange", "bitcoin",
+    "electric vehicle", "real estate", "private placement", "law firm", "hospital", "strategic partnership",
+    "FDA approval", "Nasdaq listing", "conference",
+)
 
 
-@functools.lru_cache(maxsize=None)
-def _baseline_module():
-    source = subprocess.run(["git", "show", f"{BASELINE_COMMIT}:indexer/entities.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "baseline_entities.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("baseline_entities", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+def load_gold() -> list[dict]:
+    return [json.loads(line) for line in (GOLD / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
 
 
-def load_releases(n: int) -> list[dict]:
+def load_releases(gold_ids: set[str], context: int) -> list[dict]:
+    """The gold releases, then `context` others drawn at random with a fixed seed."""
     with gzip.open(DATA, "rt", encoding="utf-8") as f:
-        return [json.loads(line) for _, line in zip(range(n), f)]
-
-
-def extract(releases: list[dict], cache: Path) -> tuple[list[list[Mention]], list[list[tuple[str, str]]]]:
-    """(new mentions, baseline mentions) per release; cached because NER is the slow part."""
-    if cache.exists():
-        new_all, old_all = pickle.loads(cache.read_bytes())
-        # Re-apply today's junk rules to cached names (normalising a clean name returns it unchanged).
-        renormalised = [[m if m.label not in ENTITY_TYPES + ("issuer",) else
-                         Mention(normalise_name(m.name, "org" if m.label == "issuer" else m.label) or "", m.label)
-                         for m in ms] for ms in new_all]
-        # The announcement type needs only the title: recompute it with today's rules.
-        retyped = [[m for m in ms if m.name and m.label != "category"] + [Mention(classify(r["title"]), "category")]
-                   for ms, r in zip(renormalised, releases)]
-        return retyped, old_all
-    from indexer.ingest.entities import _doc_mentions
-
-    old = _baseline_module()
-    nlp = load_nlp()
-    new_all, old_all = [], []
-    texts = (release_text(r["title"], r["body"]) for r in releases)
-    for i, doc in enumerate(nlp.pipe(texts, batch_size=32)):
-        new_all.append(_doc_mentions(doc))
-        old_all.append([(m.name, m.label) for m in old._doc_mentions(doc)])
-        if i % 200 == 0:
-            print(f"  ner {i}/{len(releases)}", file=sys.stderr)
-    cache.write_bytes(pickle.dumps((new_all, old_all)))
-    return new_all, old_all
-
-
-def baseline_entities(old_mentions: list[list[tuple[str, str]]]) -> dict[str, tuple[str, str]]:
-    """key -> (display name, type) as main resolved them: one entity per case-folded name, majority type."""
-    old = _baseline_module()
-    resolved = old.resolve_entities([[old.Mention(n, t) for n, t in ms] for ms in old_mentions])
-    return {k: (e.name, e.type) for k, e in resolved.items()}
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha1(value.encode()).hexdigest()[:12]
-
-
-def junk_share(name: str, values: list[str]) -> str:
-    """Share of judged junk in the sample, from bench/data/junk-<name>.tsv (digest, verdict)."""
-    path = JUNK / f"junk-{name}.tsv"
-    if not path.exists():
-        return "not judged"
-    verdicts = dict(line.split("\t") for line in path.read_text().split("\n") if line.strip())
-    judged = [verdicts[_digest(v)] for v in values if _digest(v) in verdicts]
-    if not judged:
-        return "not judged"
-    return f"{sum(v == 'junk' for v in judged)}/{len(judged)} junk"
+        rows = [json.loads(line) for line in f]
+    gold = [r for r in rows if r["id"] in gold_ids]
+    others = [r for r in rows if r["id"] not in gold_ids]
+    return gold + random.Random(SEED).sample(others, min(context, len(others)))
 
 
 def _core(name: str) -> str:
+    """Loose key without a leading "the" and trailing legal forms: "The Acme Co., Ltd." -> "acme"."""
     words = loose_key(entity_key(name)).split()
     words = words[1:] if words[:1] == ["the"] else words
     while len(words) > 1 and words[-1] in _LEGAL:
@@ -114,70 +66,157 @@ def _core(name: str) -> str:
     return " ".join(words)
 
 
-def _same_org(want: str, aliases: tuple[str, ...]) -> bool:
-    """The labelled issuer is one of the predicted entity's names, legal suffixes aside ("" = no issuer)."""
-    if not want:
-        return not aliases
-    return _core(want) in {_core(a) for a in aliases}
+def _names(catalog: Catalog, key: str) -> set[str]:
+    entity = catalog.entities[key]
+    return {_core(entity.name)} | {_core(a) for a in entity.aliases}
+
+
+class Scores:
+    """Release-level counts per type: a predicted entity is right if one of its names is a surface form of a gold
+    entity of the same type in that release; a gold entity is found if a predicted entity of its type names it."""
+
+    def __init__(self) -> None:
+        self.tp: Counter[str] = Counter()
+        self.pred: Counter[str] = Counter()
+        self.found: Counter[str] = Counter()
+        self.gold: Counter[str] = Counter()
+        self.misses: dict[str, list[str]] = defaultdict(list)
+        self.wrong: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, gold: dict, catalog: Catalog) -> None:
+        keys = catalog.releases[gold["id"]].keys
+        for type_ in ENTITY_TYPES:
+            gold_sets = [{_core(n) for n in names} for names in gold["entities"].get(type_, [])]
+            predicted = [k for k in keys if catalog.entities[k].type == type_]
+            self.pred[type_] += len(predicted)
+            self.gold[type_] += len(gold_sets)
+            for k in predicted:
+                if any(_names(catalog, k) & g for g in gold_sets):
+                    self.tp[type_] += 1
+                else:
+                    self.wrong[type_].append(catalog.entities[k].name)
+            for names, g in zip(gold["entities"].get(type_, []), gold_sets):
+                if any(_names(catalog, k) & g for k in predicted):
+                    self.found[type_] += 1
+                else:
+                    self.misses[type_].append(names[0])
+
+    def lines(self) -> list[str]:
+        out = []
+        for type_ in ENTITY_TYPES:
+            p = self.tp[type_] / max(1, self.pred[type_])
+            r = self.found[type_] / max(1, self.gold[type_])
+            f = 2 * p * r / max(1e-9, p + r)
+            out.append(f"  {type_:9} P {p:.3f} ({self.tp[type_]}/{self.pred[type_]})  "
+                       f"R {r:.3f} ({self.found[type_]}/{self.gold[type_]})  F1 {f:.3f}")
+        return out
+
+
+def issuer_right(gold: dict, catalog: Catalog) -> bool:
+    """The predicted issuer is the labelled one (any of its labelled surface forms), or both are none."""
+    predicted = catalog.releases[gold["id"]].issuer
+    if gold["issuer"] is None:
+        return predicted is None
+    if predicted is None:
+        return False
+    forms = next((names for names in gold["entities"].get("org", []) if gold["issuer"] in names), [gold["issuer"]])
+    return bool(_names(catalog, predicted) & {_core(n) for n in forms})
+
+
+def predicted_wires(catalog: Catalog, release_id: str) -> set[str]:
+    """Wire names recorded for a release (an empty set where extraction records no wire)."""
+    return {_core(m.name) for m, _ in catalog.releases[release_id].mentions if m.label == "wire"}
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha1(value.encode()).hexdigest()[:12]
+
+
+def load_verdicts() -> dict[str, str]:
+    path = GOLD / "junk.tsv"
+    if not path.exists():
+        return {}
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#")
+    return {row[0]: row[1] for row in rows}
+
+
+def junk_line(label: str, values: list[str], verdicts: dict[str, str], unjudged: list[str]) -> str:
+    judged = [verdicts[_digest(v)] for v in values if _digest(v) in verdicts]
+    unjudged += [v for v in values if _digest(v) not in verdicts]
+    junk = sum(v == "junk" for v in judged)
+    share = f"{junk / len(judged):.1%}" if judged else "n/a"
+    return f"{label}: {junk}/{len(judged)} junk = {share} ({len(values) - len(judged)} not judged)"
+
+
+def query_values(releases: list[dict], catalog: Catalog) -> list[str]:
+    """The top TOP values per type (by releases) among the releases holding every word of each query."""
+    values: list[str] = []
+    texts = [(r["id"], f"{r['title']} {r['body']}".casefold()) for r in releases]
+    for query in QUERIES:
+        words = [re.compile(r"\b" + re.escape(w.casefold()) + r"\b") for w in query.split()]
+        hits = [rid for rid, text in texts if all(w.search(text) for w in words)]
+        counts = Counter(k for rid in hits for k in catalog.releases[rid].keys)
+        for type_ in ENTITY_TYPES:
+            ranked = [k for k, _ in counts.most_common() if catalog.entities[k].type == type_][:TOP]
+            values += [f"{type_}: {catalog.entities[k].name}" for k in ranked]
+    return values
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "entities-bench.pkl")
-    parser.add_argument("--show-sample", action="store_true", help="print the facet-value samples to judge")
-    parser.add_argument("--show-top", action="store_true", help="print the 25 org values with the most releases")
+    parser.add_argument("--context", type=int, default=1000, help="other releases drawn at random (seed 13)")
+    parser.add_argument("--show-errors", action="store_true", help="print misses and wrong values on dev")
+    parser.add_argument("--show-junk", action="store_true", help="print the facet values not judged yet")
     args = parser.parse_args()
-    releases = load_releases(args.n)
-    new_mentions, old_mentions = extract(releases, args.cache)
 
-    before = baseline_entities(old_mentions)
-    catalog = build_catalog([r["id"] for r in releases], new_mentions)
-    after = {k: (e.name, e.type) for k, e in catalog.entities.items()}
-    print(f"releases: {len(releases)}")
-    for type_ in ("org", "person", "place", "facility"):
-        b = sum(t == type_ for _, t in before.values())
-        a = sum(t == type_ for _, t in after.values())
-        print(f"distinct {type_} values: before {b}, after {a}")
+    gold = load_gold()
+    releases = load_releases({g["id"] for g in gold}, args.context)
+    nlp = load_nlp()
+    start = time.perf_counter()
+    texts = [release_text(r["title"], r["body"]) for r in releases]
+    mentions = list(extract_mentions(nlp, texts))
+    seconds = time.perf_counter() - start
+    catalog = build_catalog([r["id"] for r in releases], mentions)
+    print(f"releases: {len(releases)} ({len(gold)} gold + {len(releases) - len(gold)} context); "
+          f"extraction {seconds:.0f} s = {len(releases) / seconds:.1f} releases/s (one process)")
 
-    rng = random.Random(4)
-    for name, entities in (("before", before), ("after", after)):
-        values = sorted(f"{t}: {n}" for n, t in entities.values())
-        sample = rng.sample(values, min(100, len(values)))
-        print(f"facet-value sample {name}: {junk_share(name, sample)}")
-        if args.show_sample:
-            for v in sample:
-                print(f"  {_digest(v)}\t{v}")
+    for split in ("dev", "test"):
+        part = [g for g in gold if g["split"] == split]
+        scores = Scores()
+        for g in part:
+            scores.add(g, catalog)
+        issuers = [issuer_right(g, catalog) for g in part]
+        types = [catalog.releases[g["id"]].category == g["category"] for g in part]
+        wire_found = sum(bool(predicted_wires(catalog, g["id"]) & {_core(n) for n in w}) for g in part for w in g["wires"])
+        wire_total = sum(len(g["wires"]) for g in part)
+        print(f"{split} ({len(part)} releases):")
+        print("\n".join(scores.lines()))
+        print(f"  issuer right {sum(issuers)}/{len(part)} = {sum(issuers) / len(part):.1%}; "
+              f"type right {sum(types)}/{len(part)} = {sum(types) / len(part):.1%}; "
+              f"wire names found {wire_found}/{wire_total} = {wire_found / max(1, wire_total):.1%}")
+        if args.show_errors and split == "dev":
+            for type_ in ENTITY_TYPES:
+                print(f"  {type_} missed: {' | '.join(scores.misses[type_])}")
+                print(f"  {type_} wrong: {' | '.join(scores.wrong[type_])}")
+            for g, ok in zip(part, issuers):
+                if not ok:
+                    got = catalog.releases[g["id"]].issuer
+                    print(f"  issuer: want {g['issuer']!r}, got {catalog.entities[got].name if got else None!r}")
+            confusion = Counter((g["category"], catalog.releases[g["id"]].category) for g, ok in zip(part, types)
+                                if not ok)
+            print(f"  type errors (label, predicted): {dict(confusion.most_common(10))}")
 
-    if args.show_top:
-        in_releases = Counter(k for ms in old_mentions for k in {entity_key(n) for n, t in ms if t in ENTITY_TYPES})
-        top_before = [f"{before[k][0]} ({c})" for k, c in in_releases.most_common() if before[k][1] == "org"][:25]
-        top_after = [f"{e.name} ({e.releases})" for e in sorted(catalog.entities.values(), key=lambda e: -e.releases)
-                     if e.type == "org"][:25]
-        print("top org values before: " + " | ".join(top_before))
-        print("top org values after:  " + " | ".join(top_after))
-
-    by_id = {r["id"]: catalog.releases[r["id"]] for r in releases}
-    for label_file, field, predicted in (
-        ("categories.tsv", "category", lambda rid: by_id[rid].category),
-        ("issuers.tsv", "issuer", lambda rid: catalog.entities[by_id[rid].issuer].name if by_id[rid].issuer else ""),
-    ):
-        path = LABELS / label_file
-        if not path.exists():
-            continue
-        rows = [line.split("\t") for line in path.read_text().split("\n") if line.strip() and not line.startswith("#")]
-        rows = [(rid, want) for rid, want in rows if rid in by_id]
-        if field == "issuer":  # labels name the issuer; any alias of the predicted entity counts
-            hits = sum(_same_org(want, catalog.entities[by_id[rid].issuer].aliases if by_id[rid].issuer else ())
-                       for rid, want in rows)
-            for rid, want in rows:
-                if not _same_org(want, catalog.entities[by_id[rid].issuer].aliases if by_id[rid].issuer else ()):
-                    print(f"  issuer miss: want {want!r}, got {predicted(rid)!r}")
-        else:
-            hits = sum(predicted(rid) == want for rid, want in rows)
-            confusion = Counter((want, predicted(rid)) for rid, want in rows if predicted(rid) != want)
-            print(f"  category errors (label, predicted): {dict(confusion.most_common(8))}")
-        print(f"{field} accuracy on {len(rows)} hand-labelled releases: {hits}/{len(rows)} = {hits / max(1, len(rows)):.0%}")
+    verdicts = load_verdicts()
+    unjudged: list[str] = []
+    values = sorted({f"{e.type}: {e.name}" for e in catalog.entities.values()})
+    sample = random.Random(SEED).sample(values, min(JUNK_SAMPLE, len(values)))
+    print(junk_line(f"junk in {len(sample)} random facet values", sample, verdicts, unjudged))
+    top = query_values(releases, catalog)
+    print(junk_line(f"junk in the top {TOP} values per type of {len(QUERIES)} queries ({len(top)} values)", top,
+                    verdicts, unjudged))
+    if args.show_junk:
+        for value in dict.fromkeys(unjudged):
+            print(f"{_digest(value)}\t?\t{value}")
 
 
 if __name__ == "__main__":
