@@ -13,6 +13,7 @@ from search.request import (ENTITY_QUERY_PARAMETERS, FALSE_WORDS, MAX_ENTITY_FIL
                             MAX_FACET_SIZE, MAX_LIMIT, MAX_NAME_CHARS, MAX_OFFSET, MAX_QUERY_CHARS, MODES, SORTS,
                             TRUE_WORDS)
 from search.suggest import MAX_SUGGEST_LIMIT, SUGGEST_PARAMETERS
+from web.feeds import ATOM_TYPE
 
 JSON = "application/json"
 NULLABLE_STRING = {"type": "string", "nullable": True}
@@ -166,6 +167,16 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
                                                 "content": {media_type: {"schema": {"type": "string"}}}}
         return operation
 
+    def feed(summary: str, params: list[dict[str, Any]], *errors: str) -> dict[str, Any]:
+        # Atom for feed readers (web/feeds.py); outside /api an error is the readable HTML error page.
+        operation = get(summary, params, "SearchResult", *errors)
+        responses = operation["get"]["responses"]
+        responses["200"] = {"description": "an Atom 1.0 feed, newest first",
+                            "content": {ATOM_TYPE: {"schema": {"type": "string"}}}}
+        for status in responses.keys() - {"200"}:
+            responses[status]["content"] = {"text/html": {"schema": {"type": "string"}}}
+        return operation
+
     search = [_query(n, h, _search_schema(n)) for n, h in parameters.items()]
     entity_list = [_query(n, h, _entity_list_schema(n)) for n, h in ENTITY_QUERY_PARAMETERS.items()]
     suggest = [_query("q", SUGGEST_PARAMETERS["q"], {"type": "string", "maxLength": MAX_NAME_CHARS}),
@@ -194,6 +205,12 @@ def openapi_spec(parameters: Mapping[str, str]) -> dict[str, Any]:
                 "One entity and its releases, newest first",
                 [_path("type", {"type": "string", "enum": list(ENTITY_TYPES)}),
                  _path("name", {"type": "string", "minLength": 1})], "Entity", "404"),
+            "/search.atom": feed("A search as an Atom feed: its newest releases (sort and paging are set by the feed)",
+                                 search),
+            "/feeds/entities/{type}/{name}": feed(
+                "An entity's newest releases as an Atom feed",
+                [_path("type", {"type": "string", "enum": list(ENTITY_TYPES)}),
+                 _path("name", {"type": "string", "minLength": 1})], "404"),
             "/healthz": get("Liveness and the served index version", [], "Health"),
             "/api/openapi.json": get("This description", [], "OpenAPI"),
         },

@@ -62,7 +62,7 @@ def operations(base_url):
     assert {op.path for op in found} == {"/api/search", "/api/releases/{id}", "/api/entities",
                                          "/api/entities/{type}/{name}", "/healthz", "/api/openapi.json",
                                          "/api/search.csv", "/api/search.jsonl", "/api/releases/{id}/related",
-                                         "/api/suggest"}
+                                         "/api/suggest", "/search.atom", "/feeds/entities/{type}/{name}"}
     return {op.path: op for op in found}
 
 
@@ -74,6 +74,8 @@ CASES += [(path, "negative") for path in ["/api/search", "/api/entities", "/api/
 CASES += [(path, mode) for path in ["/api/search.csv", "/api/search.jsonl"] for mode in ("positive", "negative")]
 CASES += [("/api/releases/{id}/related", mode) for mode in ("positive", "negative")]
 CASES += [("/api/suggest", mode) for mode in ("positive", "negative")]
+CASES += [("/search.atom", mode) for mode in ("positive", "negative")]
+CASES += [("/feeds/entities/{type}/{name}", mode) for mode in ("positive", "negative")]
 
 
 @pytest.mark.parametrize(("path", "mode"), CASES)
