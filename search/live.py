@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 class LiveIndex:
     def __init__(self, index_dir: str | Path, *, embedder: Embedder | None = None, check_seconds: float = 1.0,
                  warm: bool = False) -> None:
-        """`warm`: build each newly published version's spelling dictionary in a background thread (the server warms
+        """`warm`: build each newly published version's spelling dictionary and type-ahead lists in a background thread (the server warms
         the first version itself before it listens), so that no user's query waits for it after an update."""
         self.index_dir = Path(index_dir)
         self._warm = warm
@@ -62,8 +62,15 @@ class LiveIndex:
             self._lock.release()
 
 
+def warm(engine: Engine) -> None:
+    """Build what a version's first queries would otherwise wait for: the spelling dictionary and the type-ahead lists
+    (full corpus: ~13 s for the vocabulary both use, ~5 s for the lists)."""
+    engine.spelling.warm()
+    engine.suggester.warm()
+
+
 def _warm(engine: Engine) -> None:
     try:
-        engine.spelling.warm()
-    except Exception:  # a failed warm-up only means the first query that needs the dictionary builds it
-        log.exception("could not warm the spelling dictionary of %s", engine.version_dir)
+        warm(engine)
+    except Exception:  # a failed warm-up only means the first query that needs them builds them
+        log.exception("could not warm the spelling dictionary and suggestions of %s", engine.version_dir)

@@ -73,6 +73,11 @@ class Vocabulary:
         """`word` as an entity name spells it ("BitGet"), else as given."""
         return self.display.get(word, word)
 
+    def first_letters(self) -> set[str]:
+        """The first characters of the vocabulary's words."""
+        self.ensure()
+        return {word[0] for word in self._sorted}
+
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Words starting with `prefix` (lower case), most releases first, then alphabetically."""
         self.ensure()

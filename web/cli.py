@@ -23,6 +23,7 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
     from web.app import create_app
     from web.context import EXTENSION
     from web.server import create_server
+    from search.live import warm
 
     use_one_thread_per_query()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -31,7 +32,7 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
         # Open the index and load the model now, so the first request is not the slow one.
         eng = app.extensions[EXTENSION].engine()
         eng.query_encoder.encode_query("warm up")
-        eng.spelling.warm()
+        warm(eng)
         click.echo(f"Serving {eng.size} releases from {eng.version_dir} on http://{host}:{port}/", err=True)
     except IndexNotFound as exc:
         click.echo(f"warning: {exc}", err=True)
