@@ -1,6 +1,9 @@
-"""The HTML pages: search with facets, a release, an entity. Same request parsing and engine call as the API."""
+"""The HTML pages: home, search with facets, a release, an entity. Same request parsing and engine call as the API."""
 from __future__ import annotations
 
+import datetime as dt
+import html
+from dataclasses import replace
 from typing import Sequence
 from urllib.parse import urlencode
 
@@ -8,16 +11,20 @@ from flask import Blueprint, render_template, request, url_for
 
 from indexer.store.records import CATEGORY_LABELS
 from indexer.store.records import ENTITY_TYPES
+from search.engine import Engine
 from search.facets import month_range
-from search.request import (ENTITY_QUERY_PARAMETERS, MODES, PARAMETERS, SORTS, EntityFilter, RequestError,
-                            SearchRequest, parse_entity_query, parse_request)
-from web.charts import month_bars
+from search.hits import SearchResult
+from search.request import (ENTITY_QUERY_PARAMETERS, FACET_SIZE, MODES, PARAMETERS, SORTS, EntityFilter,
+                            RequestError, SearchRequest, parse_entity_query, parse_request)
 from web.context import engine, error_response
+from web.facet_view import LONGER, disjunctive_facets, facet_lists, facet_request
+from web.histogram import Histogram, month_histogram
+from web.markdown import render_body
+from web.overview import EXAMPLE_SEARCHES, corpus_overview
 from web.parameters import accepts
 
 pages = Blueprint("pages", __name__)
-ENTITY_PAGE_RELEASES = 100
-MORE_FACET_VALUES = 200  # what "more" asks for
+ENTITY_PAGE_RELEASES = 20  # per page of an entity's releases
 ENTITY_LIST = 100
 FACET_TITLES = {"org": "Organisations", "person": "People", "place": "Places", "facility": "Facilities",
                 "issuer": "Issuer", "category": "Announcement type", "month": "Month"}
@@ -67,13 +74,31 @@ def entity_url(type_: str, name: str) -> str:
     return url_for("pages.entity", type_=type_, name=name)
 
 
+@pages.app_template_filter("text")
+def plain_text(value: str | None) -> str:
+    """A title as its words: feeds and scraped pages write "&amp;" for "&", which escaping again would show
+    literally. Decoded once here; Jinja escapes the result, so nothing becomes markup."""
+    return html.unescape(value or "")
+
+
+@pages.app_template_global()
+def quoted(q: str) -> str:
+    """The query as the summary shows it: a quoted phrase keeps its own quotes rather than gaining a second pair."""
+    return q if len(q) > 1 and q.startswith('"') and q.endswith('"') else f"“{q}”"
+
+
 @pages.errorhandler(RequestError)
 def _bad_request(exc: RequestError):
-    """A bad search shows the search form with the message, so it can be fixed; elsewhere the error page."""
+    """A bad search shows the search form with the message, so it can be fixed; elsewhere the error page. The box
+    keeps what was typed (base.html reads the raw q when the request could not be parsed)."""
     if request.endpoint != "pages.search":
         return error_response(400, str(exc))
     return render_template("search.html", req=SearchRequest(), result=None, error=str(exc),
                            modes=MODES, sorts=SORTS, types=ENTITY_TYPES), 400
+
+
+def _searched(req: SearchRequest) -> bool:
+    return bool(req.q or req.entities or req.date_from or req.date_to or req.issuers or req.categories)
 
 
 @pages.get("/")
@@ -81,24 +106,45 @@ def _bad_request(exc: RequestError):
 @accepts(PARAMETERS)
 def search():
     req = parse_request(request.args.to_dict(flat=False))
-    searched = bool(req.q or req.entities or req.date_from or req.date_to or req.issuers or req.categories)
-    result = engine().search(req) if searched else None
+    eng = engine()
+    if not _searched(req):
+        return render_template("home.html", req=req, overview=corpus_overview(eng), examples=[
+            (label, url_for("pages.search", **params)) for label, params in EXAMPLE_SEARCHES],
+            category_labels=CATEGORY_LABELS)
+    counted = facet_request(req, FACET_SIZE)
+    result = eng.search(counted)
+    facets = disjunctive_facets(eng, counted, result)
     pager = {}
-    if result is not None:
-        if req.offset > 0:
-            pager["prev"] = search_url(req, offset=max(0, req.offset - req.limit))
-        if req.offset + req.limit < result.total:
-            pager["next"] = search_url(req, offset=req.offset + req.limit)
+    if req.offset > 0:
+        pager["prev"] = search_url(req, offset=max(0, req.offset - req.limit))
+    if req.offset + req.limit < result.total:
+        pager["next"] = search_url(req, offset=req.offset + req.limit)
+    order = ["category", "issuer"] + list(ENTITY_TYPES)
     return render_template("search.html", req=req, result=result, error=None, pager=pager,
-                           modes=MODES, sorts=SORTS, types=ENTITY_TYPES, facet_titles=FACET_TITLES,
+                           modes=MODES, sorts=SORTS, types=ENTITY_TYPES,
                            category_labels=CATEGORY_LABELS, toggle_url=lambda t, v: toggle_url(req, t, v),
-                           more_url=lambda t: search_url(req, facet_size=MORE_FACET_VALUES) + f"#facet-{t}",
+                           facets=facet_lists(facets, order, FACET_TITLES, counted.facet_size,
+                                              lambda t: search_url(req, facet_size=LONGER) + f"#facet-{t}"),
+                           histogram=_search_histogram(eng, req, result),
                            filters=_filter_chips(req),
                            facet_form_fields=hidden_fields(req, "facet_size", "facet_q"),
                            options_form_fields=hidden_fields(req, "mode", "sort", "date_from", "date_to"),
                            clear_facet_q=search_url(req, facet_q=""),
                            all_versions_url=search_url(req, collapse=0),
-                           suggestion_url=search_url(req, q=result.suggestion) if result and result.suggestion else None)
+                           suggestion_url=search_url(req, q=result.suggestion) if result.suggestion else None)
+
+
+def _search_histogram(eng: Engine, req: SearchRequest, result: SearchResult) -> Histogram | None:
+    """Releases per month above the results. With a date filter the bars are counted without it (the months
+    around the chosen ones stay visible, the chosen ones marked), as a range slider shows its whole track."""
+    months = result.facets["month"]
+    chosen: set[str] = set()
+    if req.date_from or req.date_to:
+        wider = replace(req, date_from=None, date_to=None, limit=1, offset=0, facet_size=1)  # months are all listed
+        months = eng.search(wider).facets["month"]
+        low, high = req.date_from or dt.date.min, req.date_to or dt.date.max
+        chosen = {v.value for v in months if low <= month_range(v.value)[0] and month_range(v.value)[1] <= high}
+    return month_histogram([(v.value, v.count) for v in months], lambda m: toggle_url(req, "month", m), chosen)
 
 
 def _filter_chips(req: SearchRequest) -> list[tuple[str, str]]:
@@ -118,10 +164,9 @@ def release(release_id: str):
     found = eng.release(release_id)
     if found is None:
         return error_response(404, f"No release with id {release_id!r}.")
-    paragraphs = [p.strip() for p in found.body.split("\n\n") if p.strip()]
-    return render_template("release.html", release=found, paragraphs=paragraphs, types=ENTITY_TYPES,
+    return render_template("release.html", release=found, body=render_body(found.body), types=ENTITY_TYPES,
                            filter_url=lambda t, n: search_url(SearchRequest(), entity=[f"{t}:{n}"]),
-                           related=eng.related(release_id))
+                           category_labels=CATEGORY_LABELS, related=eng.related(release_id))
 
 
 @pages.get("/entities")
@@ -133,17 +178,38 @@ def entity_list():
     return render_template("entities.html", found=found, type_=query.type, q=query.q, types=ENTITY_TYPES)
 
 
+def _page_number(raw: str | None, pages_: int) -> int:
+    if raw is None:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= max(1, pages_):
+        raise RequestError(f"page must be a whole number from 1 to {max(1, pages_)}, not {raw!r}")
+    return int(raw)
+
+
 @pages.get("/entities/<type_>/<path:name>")
-@accepts()
+@accepts("page")
 def entity(type_: str, name: str):
     eng = engine()
     found = eng.entity(type_, name) if type_ in ENTITY_TYPES else None
     if found is None:
         return error_response(404, f"No {type_} named {name!r}.")
-    releases = [eng.release(rid) for rid in found.release_ids[:ENTITY_PAGE_RELEASES]]
-    chart = month_bars([(m.month, m.releases) for m in found.months],
-                       f"Releases naming {found.name} per month")
-    search_link = search_url(SearchRequest(), entity=[f"{found.type}:{found.name}"])
+    count = len(found.release_ids)
+    last = max(1, -(-count // ENTITY_PAGE_RELEASES))
+    page = _page_number(request.args.get("page"), last)
+    start = (page - 1) * ENTITY_PAGE_RELEASES
+    releases = [eng.release(rid) for rid in found.release_ids[start:start + ENTITY_PAGE_RELEASES]]
+    filter_ = f"{found.type}:{found.name}"
+
+    def month_url(month: str) -> str:
+        first, last_day = month_range(month)
+        return search_url(SearchRequest(), entity=[filter_], date_from=first.isoformat(), date_to=last_day.isoformat())
+
+    chart = month_histogram([(m.month, m.releases) for m in found.months], month_url)
+    here = url_for("pages.entity", type_=found.type, name=found.name)
+    pager = {"page": page, "pages": last, "first": start + 1, "last": start + len(releases),
+             "prev": (here + (f"?page={page - 1}" if page > 2 else "")) if page > 1 else None,
+             "next": f"{here}?page={page + 1}" if page < last else None}
+    search_link = search_url(SearchRequest(), entity=[filter_])
     issued_link = search_url(SearchRequest(), issuer=[found.name]) if found.issued else None
-    return render_template("entity.html", entity=found, releases=releases, chart=chart,
-                           search_link=search_link, issued_link=issued_link)
+    return render_template("entity.html", entity=found, releases=releases, chart=chart, pager=pager,
+                           search_link=search_link, issued_link=issued_link, category_labels=CATEGORY_LABELS)

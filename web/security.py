@@ -1,9 +1,9 @@
 """Security headers on every response (pages, JSON, errors and static files alike).
 
-The pages use no inline script or style attribute and nothing from another origin (the histogram's bar heights are
-classes in style.css, the entity chart is inline SVG with presentation attributes), so the policy allows only our own
-stylesheet, images and one script file (the search box's type-ahead, web/static/suggest.js, which fetches
-/api/suggest), and same-origin forms. `frame-ancestors 'none'` and X-Frame-Options forbid framing
+The pages use no inline script or style attribute and nothing from another origin (the histograms' bar heights are
+classes in style.css), so the policy allows only our own stylesheet, images and two script files (the search box's
+type-ahead, web/static/suggest.js, which fetches /api/suggest; the filter panel's open state, web/static/layout.js),
+and same-origin forms. `frame-ancestors 'none'` and X-Frame-Options forbid framing
 (clickjacking); nosniff stops a browser from running a JSON answer or a stored text as HTML or script.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask import Response
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
     "style-src 'self'",
-    "script-src 'self'",  # web/static/suggest.js only: no inline script, no eval
+    "script-src 'self'",  # web/static/suggest.js and layout.js only: no inline script, no eval
     "connect-src 'self'",  # ... which fetches /api/suggest
     "img-src 'self' data:",
     "form-action 'self'",

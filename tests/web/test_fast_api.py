@@ -163,7 +163,7 @@ def sidebar(html):
 
 
 def summary_total(html):
-    return int(re.search(r'<p class="summary">(\d+) releases?', html).group(1))
+    return int(re.search(r'<h1 class="summary">([\d,]+) releases?', html).group(1).replace(",", ""))
 
 
 @pytest.mark.parametrize(("url", "clicks"), [("/search?q=Acme", 24),  # hybrid: all six releases

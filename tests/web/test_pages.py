@@ -53,9 +53,15 @@ def test_user_input_is_never_rendered_unescaped(client):
     assert missing.status_code == 404 and "<script>" not in missing.get_data(as_text=True)
 
 
-def test_home_page_has_a_search_box(client):
+def test_home_page_has_a_search_box_and_the_corpus_at_a_glance(client):
     html = client.get("/").get_data(as_text=True)
-    assert 'name="q"' in html and "class=\"hit\"" not in html
+    assert 'name="q"' in html and 'class="summary"' not in html  # a home page, not a results page
+    assert "<h1>Search 2 corporate announcements</h1>" in html
+    assert "<dt>Dated from</dt><dd>2023-06 to 2023-06</dd>" in html and "<dt>Undated</dt><dd>1</dd>" in html
+    newest = re.findall(r'class="title" href="/releases/([^"]+)"', html)
+    assert newest == [PORTS, CIMC]  # newest first, the undated one last
+    assert 'href="/search?issuer=SITC"' in html  # top issuers
+    assert 'href="/search?q=agreements+involving+ports"' in html  # an example search
 
 
 def test_month_histogram_click_sets_the_month_and_a_second_click_clears_it(client):
@@ -70,21 +76,27 @@ def test_month_histogram_click_sets_the_month_and_a_second_click_clears_it(clien
 def test_issuer_and_type_facets_and_the_facet_search_form(client):
     default = client.get("/search?q=agreement").get_data(as_text=True)
     assert 'id="facet-issuer"' in default and 'href="/search?q=agreement&amp;issuer=SITC"' in default
-    page = client.get("/search?q=agreement&facet_size=10").get_data(as_text=True)  # 14 orgs: 10 shown
+    page = client.get("/search?q=agreement&facet_size=10").get_data(as_text=True)  # 14 orgs: 10 listed
     assert "agreement / partnership" in page and "issued by" in page
     assert 'name="facet_q"' in page
-    assert '<a class="more" href="/search?q=agreement&amp;facet_size=200#facet-org">more…</a>' in page
+    org = page.split('id="facet-org"')[1].split("</section>")[0]
+    shown, more = org.split('<details class="show-more">')
+    assert shown.count('role="checkbox"') == 8 and more.count('role="checkbox"') == 2  # 8 shown, 2 behind "more"
+    assert "<summary>Show 2 more</summary>" in more
+    # The engine had more than 10: one link asks for a longer list, for that facet's anchor only.
+    assert '<a class="more" href="/search?q=agreement&amp;facet_size=200#facet-org">List more organisations</a>' in more
     everything = client.get("/search?q=agreement&facet_size=200").get_data(as_text=True)
-    assert 'href="/search?q=agreement&amp;facet_size=200#facet-org"' not in everything  # all listed: no "more"
+    assert 'class="more"' not in everything  # all listed: no "List more"
     assert "Yunnan Provincial Party Committee" in everything and "Yunnan Provincial Party Committee" not in page
     narrowed = client.get("/search?q=agreement&facet_q=port&facet_size=50").get_data(as_text=True)
-    assert "Qingdao Port" in narrowed and "Gao Xiang" not in narrowed.split('<section class="results">')[0]
+    assert "Qingdao Port" in narrowed and "Gao Xiang" not in narrowed.split('<details class="refine"')[1]
 
 
 def test_entity_page_shows_aliases_chart_cooccurring_and_escapes(client):
     page = client.get("/entities/org/SITC").get_data(as_text=True)
     assert "<h1>SITC" in page and "SITC Logistics Group" in page  # the alias
-    assert "<svg" in page and "<title>2023-06: 1</title>" in page
+    assert 'title="2023-06: 1 release"' in page  # the month chart: one bar, its count in its label
+    assert 'href="/search?entity=org%3ASITC&amp;date_from=2023-06-01&amp;date_to=2023-06-30"' in page
     assert 'href="/entities/org/Hisense"' in page
     listing = client.get("/entities?type=org&q=qing").get_data(as_text=True)
     assert "Qingdao Port" in listing and "CIMC" not in listing.split("<ul")[1]

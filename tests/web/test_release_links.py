@@ -56,8 +56,10 @@ def test_the_pages_need_nothing_the_policy_forbids(fast_client):
         html = fast_client.get(url).get_data(as_text=True)
         scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S)
         assert html.count("<script") == len(scripts) and not any(s.strip() for s in scripts), url  # no inline code
-        assert re.findall(r"<script\b([^>]*)>", html) == [' src="/static/suggest.js" defer'], url
+        assert re.findall(r"<script\b([^>]*)>", html) == [' src="/static/suggest.js" defer',
+                                                        ' src="/static/layout.js" defer'], url
         assert fast_client.get("/static/suggest.js").status_code == 200
+        assert fast_client.get("/static/layout.js").status_code == 200
         assert not re.search(r"\son\w+=", html), url
         if 'style="' in html:
             assert "'unsafe-inline'" in policy.split("style-src", 1)[1].split(";")[0], url
