@@ -1,8 +1,16 @@
-# The README's two commands: `make run` (install, index the seeds, serve) and `make test` (install, run every test).
+# The README's two commands: `make run` (install, index the demo corpus, serve) and `make test` (install, run every
+# test). The demo corpus is the two seed releases and 400 real CC0 releases (demo/README.md); `make run CORPUS=FILE`
+# serves another corpus from its own index folder (index-NAME), so it is never mixed into the demo's.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+DEMO_CORPUS := seeds demo/press_releases_sample.jsonl.gz
+CORPUS ?= $(DEMO_CORPUS)
+ifeq ($(CORPUS),$(DEMO_CORPUS))
 INDEX ?= index
+else
+INDEX ?= index-$(basename $(basename $(notdir $(firstword $(CORPUS)))))
+endif
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
@@ -19,10 +27,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(INDEX)/CURRENT: | $(STAMP)
-	$(BIN)/announcements index seeds --index $(INDEX)
+	$(BIN)/announcements index $(CORPUS) --index $(INDEX)
 
+# On an existing index this adds what is new (an index of the seeds alone gains the demo sample).
 index: $(STAMP)
-	$(BIN)/announcements index seeds --index $(INDEX)
+	$(BIN)/announcements index $(CORPUS) --index $(INDEX)
 
 run: $(STAMP) $(INDEX)/CURRENT
 	$(BIN)/announcements serve --index $(INDEX) --port $(PORT)
