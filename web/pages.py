@@ -108,8 +108,10 @@ def search():
     req = parse_request(request.args.to_dict(flat=False))
     eng = engine()
     if not _searched(req):
-        return render_template("home.html", req=req, overview=corpus_overview(eng), examples=[
+        overview = corpus_overview(eng)
+        return render_template("home.html", req=req, overview=overview, examples=[
             (label, url_for("pages.search", **params)) for label, params in EXAMPLE_SEARCHES],
+            histogram=month_histogram(overview.months, lambda m: toggle_url(req, "month", m)),
             category_labels=CATEGORY_LABELS)
     counted = facet_request(req, FACET_SIZE)
     result = eng.search(counted)

@@ -79,6 +79,7 @@ def test_home_page_shows_the_corpus_before_anything_is_typed(fast_client):
     issuers = re.findall(r'<a href="/search\?issuer=([^"]+)" title', html)
     assert issuers[0] == "Acme+Robotics"
     assert 'href="/search?q=agreements+involving+ports"' in html
+    assert [c for _, c, _ in bars(html)] == [1, 2, 1] + [0] * 11 + [1]  # the corpus by month, 2024-01 to 2025-03
     assert " autofocus " in html  # the box has the focus on the home page only
     assert " autofocus " not in page(fast_client, "/search?q=robots")
 
