@@ -82,7 +82,7 @@ def test_issuer_and_type_facets_and_the_facet_search_form(client):
     org = page.split('id="facet-org"')[1].split("</section>")[0]
     shown, more = org.split('<details class="show-more">')
     assert shown.count('role="checkbox"') == 8 and more.count('role="checkbox"') == 2  # 8 shown, 2 behind "more"
-    assert "<summary>Show 2 more</summary>" in more
+    assert '<summary><span class="closed-label">Show 2 more</span><span class="open-label">Show less</span>' in more
     # The engine had more than 10: one link asks for a longer list, for that facet's anchor only.
     assert '<a class="more" href="/search?q=agreement&amp;facet_size=200#facet-org">List more organisations</a>' in more
     everything = client.get("/search?q=agreement&facet_size=200").get_data(as_text=True)
