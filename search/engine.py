@@ -29,6 +29,8 @@ from search.fusion import FusionInputs, fuse
 from search.hit_builder import HitBuilder
 from search.hits import SearchResult
 from search.keyword import KeywordRetriever, wildcard_warning
+from search.match_set import DEFAULT_FLOOR, SemanticFloor, semantic_candidates, within
+from search.minimum_match import MIN_SHARE
 from search.profile import entity_profile
 from search.query_vectors import QueryVectors
 from search.related import RELATED_LIMIT, RelatedFinder, RelatedReleases
@@ -40,7 +42,6 @@ from search.suggest import Suggester
 from search.views import EntityProfile, EntitySummary, ReleaseView
 
 __all__ = ["Engine", "IndexMismatch"]
-SEMANTIC_DEPTH = 100  # releases taken from the vector index per query (the page is cut from the fused list)
 NO_KEYWORD_WORDS = "the query has no searchable words for keyword search (only stop words?)"
 FUSION_IGNORED = "'fusion' and 'alpha' apply to mode=hybrid only; they were ignored"
 
@@ -49,8 +50,12 @@ class Engine:
     """Everything a query needs from one immutable index version, opened once and shared by requests."""
 
     def __init__(self, version_dir: Path, *, embedder: Embedder | None = None,
-                 query_encoder: QueryEncoder | None = None) -> None:
+                 query_encoder: QueryEncoder | None = None, floor: SemanticFloor = DEFAULT_FLOOR,
+                 min_share: float = MIN_SHARE) -> None:
+        """`floor`: which releases are semantic candidates (search/match_set.py); `min_share`: the keyword minimum
+        match (search/minimum_match.py; 0: any word)."""
         self.version_dir = version_dir
+        self.floor = floor
         try:
             self.manifest = Manifest.load(version_dir)
         except ManifestError as exc:
@@ -63,7 +68,7 @@ class Engine:
         self.ordinal_of = {rid: i for i, rid in enumerate(self.release_ids)}
         try:
             self.keyword = KeywordRetriever(open_keyword_index(version_dir / layout.KEYWORD_DIR), self.release_ids,
-                                            impacts_path=version_dir / layout.IMPACTS)
+                                            impacts_path=version_dir / layout.IMPACTS, min_share=min_share)
         except ValueError:
             raise IndexMismatch(f"keyword index and vector index disagree on release ids in {version_dir}") from None
         if set(self.ordinal_of) != set(self.catalog.releases):
@@ -79,8 +84,9 @@ class Engine:
                                             self.release_ids, self.days)
 
     @classmethod
-    def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None) -> "Engine":
-        return cls(layout.current_version(Path(index_dir)), embedder=embedder)
+    def open(cls, index_dir: str | Path, *, embedder: Embedder | None = None,
+             floor: SemanticFloor = DEFAULT_FLOOR, min_share: float = MIN_SHARE) -> "Engine":
+        return cls(layout.current_version(Path(index_dir)), embedder=embedder, floor=floor, min_share=min_share)
 
     @property
     def size(self) -> int:
@@ -99,8 +105,9 @@ class Engine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        ranked, query, keyword, semantic, fused, terms = self._ranking(request, request.offset + request.limit)
-        facets = self.facet_counter.count(ranked.ordinals, request, self.catalog)
+        ranked, query, keyword, semantic, fused, terms, matched = self._ranking(request,
+                                                                               request.offset + request.limit)
+        facets = self._facets(ranked, matched, request)
         page = ranked.take(slice(request.offset, request.offset + request.limit))
         hits = self.hit_builder.hits(page, query, keyword, semantic)
         self.duplicates.add_versions(hits, page.ordinals)
@@ -112,10 +119,19 @@ class Engine:
             [FUSION_IGNORED] * (request.mode != "hybrid" and (request.fusion is not None or request.alpha is not None))
         scope = {"releases": len(ranked), "counted": "every release in the result list (total), not just this page",
                  "keyword_matches": len(keyword), "semantic_candidates": len(semantic),
-                 "semantic_depth": SEMANTIC_DEPTH}
+                 "semantic_floor": {"absolute": self.floor.absolute, "relative": self.floor.relative,
+                                    "cap": self.floor.cap}}
         suggestion = self.spelling.suggest(request.q)
         return SearchResult(request, len(ranked), hits, facets, scope, (time.perf_counter() - started) * 1000,
                             warnings, suggestion)
+
+    def _facets(self, ranked: Run, matched: np.ndarray, request: SearchRequest) -> dict:
+        """Facet counts over the whole result list; over a collapsed list, each duplicate group counts once for a
+        value any of its matching releases (`matched`, before the collapse) has: what clicking the value returns
+        (search/facets.py)."""
+        if len(matched) == len(ranked):
+            return self.facet_counter.count(ranked.ordinals, request, self.catalog)
+        return self.facet_counter.count(matched, request, self.catalog, self.duplicates.groups[matched])
 
     def ranked(self, request: SearchRequest) -> Run:
         """The request's whole result list in its final order (SearchResult.total releases; exact tiers and date
@@ -123,30 +139,38 @@ class Engine:
         return self._ranking(request, None)[0]
 
     def _ranking(self, request: SearchRequest, depth: int | None) -> tuple[Run, wq.Query | None, Run, Run,
-                                                                            FusionInputs | None, list[ExactTerm]]:
+                                                                            FusionInputs | None, list[ExactTerm],
+                                                                            np.ndarray]:
         """The ranked list (the first `depth` releases certain to be in their final places; None: all), with the
-        query and runs it came from, for hits and explain."""
+        query and runs it came from, for hits and explain, and the match set before duplicates were collapsed."""
         allowed = allowed_releases(request, self.catalog, self.facet_counter, self.days)
         query = self.keyword.parse(request.q) if request.q and request.mode != "semantic" else None
         keyword = self.keyword.ranked(query, allowed) if query is not None else Run.empty()
-        semantic, similarity = self._semantic_run(request, allowed)
+        semantic, similarity = self._semantic_run(request, allowed, query)
         ranked, fused = self._rank(request, allowed, keyword, semantic, similarity)
+        matched = ranked.ordinals
         ranked = self.duplicates.collapse(ranked) if request.collapse else ranked  # before tiers: they settle the page
         terms = exact_terms(request.q, self.catalog, self.keyword, self.releases_of) \
             if request.exact and query is not None else []
         by_date = request.sort == "date" or not request.q  # an empty query lists releases newest first
         ranked = ranked.take(tier_positions(ranked.ordinals, terms, depth=depth,
                                             primary=self.days[ranked.ordinals] if by_date else None))
-        return ranked, query, keyword, semantic, fused, terms
+        return ranked, query, keyword, semantic, fused, terms, matched
 
-    def _semantic_run(self, request: SearchRequest, allowed: np.ndarray | None) -> tuple[Run, np.ndarray | None]:
-        """The SEMANTIC_DEPTH most similar releases, and every release's similarity (one pass over the vectors)."""
+    def _semantic_run(self, request: SearchRequest, allowed: np.ndarray | None,
+                      query: wq.Query | None) -> tuple[Run, np.ndarray | None]:
+        """The semantic candidates that pass the filters, most similar first, and every release's similarity (one
+        pass over the vectors). A query without a word the index knows has none: the model's similarity to such
+        text is noise (README "Match set": random letters reach the similarity of real queries)."""
         if not request.q or request.mode == "keyword":
+            return Run.empty(with_passages=True), None
+        if not self.keyword.knows_a_word(query if query is not None else self.keyword.parse(request.q)):
             return Run.empty(with_passages=True), None
         vector = self.query_vectors.vector(request.q)
         passage_sims = self.semantic.passage_similarities(vector)
         similarity = self.semantic.release_similarities(vector, passage_sims)
-        return self.semantic.search(vector, SEMANTIC_DEPTH, allowed, similarity, passage_sims), similarity
+        candidates = within(semantic_candidates(similarity, self.floor), allowed)
+        return self.semantic.run(candidates, similarity, passage_sims), similarity
 
     def _rank(self, request: SearchRequest, allowed: np.ndarray | None, keyword: Run, semantic: Run,
               similarity: np.ndarray | None) -> tuple[Run, FusionInputs | None]:

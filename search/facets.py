@@ -109,9 +109,21 @@ class FacetCounter:
             ordinals = ordinals[np.isin(self.category[ordinals], wanted)]
         return ordinals
 
-    def count(self, ordinals: np.ndarray, request: SearchRequest, catalog: Catalog) -> dict[str, list[FacetValue]]:
-        """Top `request.facet_size` values per facet type over the given releases; selected values always listed."""
-        counts = np.asarray(self.matrix[ordinals].sum(axis=0)).ravel() if len(ordinals) else np.zeros(len(self.keys))
+    def count(self, ordinals: np.ndarray, request: SearchRequest, catalog: Catalog,
+              groups: np.ndarray | None = None) -> dict[str, list[FacetValue]]:
+        """Top `request.facet_size` values per facet type over the given releases; selected values always listed.
+
+        `groups` (one duplicate-group id per ordinal, for a list collapsed to one release per group): a value counts
+        each group once if any of its releases here has it, because that is what a click returns: the filter keeps
+        the group's releases that have the value and the collapse then shows one of them."""
+        rows = self.matrix[ordinals]
+        if groups is not None and len(ordinals):
+            groups = np.unique(np.asarray(groups), return_inverse=True)[1].ravel()
+            members = sparse.csr_matrix((np.ones(len(ordinals), dtype=np.int32), (groups, np.arange(len(ordinals)))),
+                                        shape=(int(groups.max()) + 1, len(ordinals)))
+            rows = members @ rows  # group x entity: how many of the group's releases name the entity
+            rows.data[:] = 1
+        counts = np.asarray(rows.sum(axis=0)).ravel() if len(ordinals) else np.zeros(len(self.keys))
         chosen: dict[str, set[int]] = {t: set() for t in ENTITY_TYPES}
         for f in request.entities:
             info = catalog.lookup(f.type, f.name)
@@ -124,15 +136,15 @@ class FacetCounter:
         named_types = self.types[named]
         for t_index, type_ in enumerate(ENTITY_TYPES):
             facets[type_] = self._top(named[named_types == t_index], counts, chosen[type_], request.facet_size, needle)
-        issuers = self.issuer[ordinals]
+        issuers = _per_group(self.issuer[ordinals], groups)
         issuers = issuers[issuers >= 0]
         issuer_counts = np.bincount(issuers, minlength=len(self.keys))
         selected_issuers = {self._column[i.key] for i in (catalog.lookup("org", n) for n in request.issuers) if i}
         facets["issuer"] = self._top(np.unique(issuers), issuer_counts, selected_issuers, request.facet_size, needle)
-        category_counts = np.bincount(self.category[ordinals], minlength=len(CATEGORIES))
+        category_counts = np.bincount(_per_group(self.category[ordinals], groups), minlength=len(CATEGORIES))
         facets["category"] = [FacetValue(c, int(category_counts[i]), c in request.categories)
                               for i, c in enumerate(CATEGORIES) if category_counts[i] or c in request.categories]
-        facets["month"] = self._months(ordinals, request)
+        facets["month"] = self._months(_per_group(self.month[ordinals], groups), request)
         return facets
 
     def _top(self, cols: np.ndarray, counts: np.ndarray, chosen: set[int], size: int, needle: str) -> list[FacetValue]:
@@ -146,9 +158,9 @@ class FacetCounter:
         extra = sorted(c for c in chosen if c not in top)
         return [FacetValue(self.names[c], int(counts[c]), c in chosen) for c in top + extra]
 
-    def _months(self, ordinals: np.ndarray, request: SearchRequest) -> list[FacetValue]:
-        """Releases per month of the match set, oldest first: a histogram, so every month with a release is listed."""
-        months = self.month[ordinals]
+    def _months(self, months: np.ndarray, request: SearchRequest) -> list[FacetValue]:
+        """Releases per month of the match set (`months`: each one's month index, -1 undated), oldest first: a
+        histogram, so every month with a release is listed."""
         counts = np.bincount(months[months >= 0], minlength=len(self.months))
         # The selected month, if the date filter is exactly one month (computed once, not per month listed).
         chosen = None
@@ -175,3 +187,11 @@ class FacetCounter:
         index = {m: i for i, m in enumerate(self.months)}
         return [(key, int(counts[index[key]]) if key in index else 0)
                 for key in months_between(self.months[months.min()], self.months[months.max()])]
+
+
+def _per_group(values: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+    """The values with each (group, value) pair once: a group counts once for each value its releases have."""
+    if groups is None or not len(values):
+        return values
+    pairs = np.unique(np.stack([np.asarray(groups, dtype=np.int64), values.astype(np.int64)]), axis=1)
+    return pairs[1]

@@ -20,6 +20,7 @@ from whoosh.util.times import long_to_datetime
 
 from indexer.store.impacts import TermImpacts
 from indexer.store.keyword_index import LEGACY_FIELDS, SEARCH_FIELDS, read_column, scored_fields
+from search.minimum_match import MIN_SHARE, minimum_match, word_documents
 from search.runs import Run, ordinal_array
 
 # Query-time weight of the title field on top of `content` (which already holds the title); chosen on SciFact train.
@@ -74,10 +75,12 @@ def make_parser(ix: Index) -> qparser.QueryParser:
 class KeywordRetriever:
     """One Whoosh index; a searcher per thread (Whoosh searchers are not shared across threads)."""
 
-    def __init__(self, ix: Index, release_ids: Sequence[str], impacts_path: Path | None = None) -> None:
+    def __init__(self, ix: Index, release_ids: Sequence[str], impacts_path: Path | None = None,
+                 min_share: float = MIN_SHARE) -> None:
         """`release_ids`: the version's releases in ordinal order; the index must hold exactly these (else
-        ValueError)."""
+        ValueError). `min_share`: the minimum match of queries of plain words (search/minimum_match.py)."""
         self._ix = ix
+        self.min_share = min_share
         self._parser = make_parser(ix)
         self.fields = scored_fields(ix)  # what queries are scored on
         # How body text is analysed for highlighting: as the field that ranks it.
@@ -125,7 +128,12 @@ class KeywordRetriever:
         return impacts
 
     def parse(self, text: str) -> query.Query:
-        return self._parser.parse(fold_repeats(text))
+        """The query; a query of plain words carries the minimum-match share its matches need (`min_share`, read
+        by the impacts path): typed operators, groups and phrases are Whoosh's to evaluate as written."""
+        parsed = self._parser.parse(fold_repeats(text))
+        if isinstance(parsed, query.Or) and not _STRUCTURE.search(text):
+            parsed.min_share = self.min_share
+        return parsed
 
     def ranked(self, q: query.Query, allowed: np.ndarray | None) -> Run:
         """Every matching release, best first (ties: lower docnum first); `allowed` holds the release ordinals that
@@ -239,11 +247,29 @@ class KeywordRetriever:
 
     def _impact_matches(self, q: query.Query) -> tuple[np.ndarray, np.ndarray] | None:
         """Every document's score and the live matches (ascending docnums) from the impacts; None for a query
-        they cannot answer (phrases, boolean operators) or an index without them."""
+        they cannot answer (phrases, boolean operators) or an index without them. A match of a query of plain words
+        holds enough of its words, weighed by rarity (search/minimum_match.py)."""
         scores = self.impacts.score(q) if self.impacts is not None else None
         if scores is None:
             return None
-        return scores, np.flatnonzero((scores > 0) & self._live)
+        matched = (scores > 0) & self._live
+        share = getattr(q, "min_share", 0.0)
+        enough = minimum_match(word_documents(q.iter_all_terms(), self.impacts.docnums),  # type: ignore[union-attr]
+                               len(self.ids_by_docnum), share) if share > 0 else None
+        if enough is not None:
+            matched &= enough
+        return scores, np.flatnonzero(matched)
+
+    def knows_a_word(self, q: query.Query) -> bool:
+        """Does a live release have one of the query's words (in any searched field)?"""
+        for fieldname, text in q.iter_all_terms():
+            if self.impacts is not None:
+                docnums = self.impacts.docnums(fieldname, text)
+                if self._live[docnums].any():
+                    return True
+            elif self.searcher().reader().doc_frequency(fieldname, text):
+                return True
+        return False
 
     def days(self) -> np.ndarray:
         """Each release's date as a proleptic day number (0 = undated), by ordinal, from the date column (no

@@ -11,8 +11,9 @@ from search.runs import Run
 class SemanticRetriever:
     """Exact search: one matrix-vector product scores every passage, and a release scores by its best passage.
 
-    The product reads the vectors in place from the FAISS flat index (no copy). It gives the top of the semantic list
-    and, for hybrid's convex fusion, the similarity of any keyword match, in one pass over the vectors.
+    The product reads the vectors in place from the FAISS flat index (no copy). One pass over the vectors gives every
+    release's similarity: the semantic candidates (search/match_set.py) and, for hybrid's convex fusion, the
+    similarity of any keyword match.
     """
 
     def __init__(self, ix: faiss.Index, passages: PassageMap) -> None:
@@ -46,28 +47,21 @@ class SemanticRetriever:
         """The (passages, d) unit vectors of one release's passages, in body order (a view, not a copy)."""
         return self._matrix[int(self._first[ordinal]):int(self._first[ordinal + 1])]
 
-    def search(self, vector: np.ndarray, depth: int, allowed: np.ndarray | None = None,
-               scores: np.ndarray | None = None, passage_sims: np.ndarray | None = None) -> Run:
-        """The `depth` best releases by best-passage similarity (ties: lower ordinal first); `allowed` (release
-        ordinals) restricts the search. `scores` and `passage_sims`: release_similarities(vector) and
-        passage_similarities(vector), if already computed."""
-        scores = self.release_similarities(vector, passage_sims) if scores is None else scores
-        candidates = np.flatnonzero(self._has_passages) if allowed is None else \
-            np.asarray(allowed, dtype=np.int64)[self._has_passages[allowed]]
-        if depth <= 0 or not len(candidates):
-            return Run.empty(with_passages=True)
-        if len(candidates) > depth:
-            kth = np.argpartition(-scores[candidates], depth - 1)[:depth]
-            cut = scores[candidates[kth]].min()
-            candidates = candidates[scores[candidates] >= cut]  # everything tied with the last one, for stable ties
-        top = candidates[np.lexsort((candidates, -scores[candidates]))][:depth]
-        passages = [self._best_passage(o, vector, passage_sims) for o in top.tolist()]
-        return Run(top.astype(np.int64), scores[top].astype(np.float64), np.array(passages, dtype=np.int64))
+    def run(self, ordinals: np.ndarray, scores: np.ndarray, passage_sims: np.ndarray) -> Run:
+        """A semantic run of these releases (already in their order) with each one's similarity and best passage.
+        `scores` and `passage_sims`: release_similarities(vector) and passage_similarities(vector)."""
+        ordinals = np.asarray(ordinals, dtype=np.int64)
+        return Run(ordinals, scores[ordinals].astype(np.float64), self.best_passages(ordinals, scores, passage_sims))
 
-    def _best_passage(self, ordinal: int, vector: np.ndarray, passage_sims: np.ndarray | None = None) -> int:
-        start, end = int(self._first[ordinal]), int(self._first[ordinal + 1])
-        sims = passage_sims[start:end] if passage_sims is not None else self._matrix[start:end] @ vector.astype(np.float32)
-        return start + int(np.argmax(sims))
+    def best_passages(self, ordinals: np.ndarray, scores: np.ndarray, passage_sims: np.ndarray) -> np.ndarray:
+        """Each release's best passage (FAISS id; the first of equals), in one pass over the passages: a
+        release's score is the maximum of its passages' similarities, so its best passage is one that equals it."""
+        if not len(ordinals):
+            return np.zeros(0, dtype=np.int64)
+        owner = self.passages.passage_release
+        best = np.flatnonzero(passage_sims == scores[owner])
+        releases, first = np.unique(owner[best], return_index=True)  # passages are in release order
+        return best[first][np.searchsorted(releases, ordinals)].astype(np.int64)
 
 
 def _vectors_in_place(ix: faiss.Index) -> np.ndarray:

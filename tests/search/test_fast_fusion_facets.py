@@ -12,6 +12,18 @@ from search.fusion import reciprocal_rank_fusion
 from search.request import EntityFilter, SearchRequest
 
 QUERY = "wind turbine inspection robots"  # keyword: t5 t4 t1 t2 t3 (never t6); stand-in semantic: t5 t1 t4 t2 t3 t6
+# (both lists as they are without the match-set rules: any word is a keyword match, every release a candidate)
+
+
+@pytest.fixture(scope="module")
+def unfloored(tiny_index, fast_embedder):
+    """The tiny index with every release a semantic candidate and plain OR keyword matching, so that the fusion tests
+    fuse two full lists (the rules that cut them are tested in tests/search/test_match_set.py)."""
+    from search.engine import Engine
+    from search.match_set import SemanticFloor
+
+    return Engine.open(tiny_index, embedder=fast_embedder, floor=SemanticFloor(absolute=-1.0, relative=2.0, cap=100),
+                       min_share=0.0)
 
 
 def ids(engine, **request):
@@ -22,13 +34,19 @@ def facet(result, type_):
     return [(v.value, v.count) for v in result.facets[type_]]
 
 
-def test_each_side_alone(tiny_engine):
-    assert ids(tiny_engine, q=QUERY, mode="keyword") == ["t5", "t4", "t1", "t2", "t3"]
-    # Semantic search ranks every release that has passages (six here), so hybrid lists all six.
-    assert ids(tiny_engine, q=QUERY, mode="semantic") == ["t5", "t1", "t4", "t2", "t3", "t6"]
+def test_each_side_alone(tiny_engine, unfloored):
+    # Keyword matches need enough of the query's rarer words: t1-t3 say only "robots" (search/minimum_match.py).
+    assert ids(tiny_engine, q=QUERY, mode="keyword") == ["t5", "t4"]
+    # Semantic candidates clear the similarity floor (search/match_set.py); the stand-in's t1 (0.18) does not.
+    # (Before the floor, semantic search listed every release with passages, and hybrid all six.)
+    assert ids(tiny_engine, q=QUERY, mode="semantic") == ["t5"]
+    assert ids(tiny_engine, q=QUERY) == ["t5", "t4"]
+    assert ids(unfloored, q=QUERY, mode="keyword") == ["t5", "t4", "t1", "t2", "t3"]
+    assert ids(unfloored, q=QUERY, mode="semantic") == ["t5", "t1", "t4", "t2", "t3", "t6"]
 
 
-def test_rrf_and_convex_order_the_same_lists_differently(tiny_engine):
+def test_rrf_and_convex_order_the_same_lists_differently(unfloored):
+    tiny_engine = unfloored
     # RRF: t4 (ranks 2 and 3) ties t1 (ranks 3 and 2); ties keep first appearance, the keyword list's order.
     assert ids(tiny_engine, q=QUERY, fusion="rrf", exact=False) == ["t5", "t4", "t1", "t2", "t3", "t6"]
     # Convex: t1's higher similarity outweighs t4's slightly higher BM25.
@@ -37,7 +55,8 @@ def test_rrf_and_convex_order_the_same_lists_differently(tiny_engine):
 
 
 @pytest.mark.parametrize("query", [QUERY, "lidar sensors", "trees in the garden", "quarterly revenue"])
-def test_rrf_is_reciprocal_rank_fusion_of_the_two_lists(tiny_engine, query):
+def test_rrf_is_reciprocal_rank_fusion_of_the_two_lists(unfloored, query):
+    tiny_engine = unfloored
     keyword = ids(tiny_engine, q=query, mode="keyword")
     semantic = ids(tiny_engine, q=query, mode="semantic")
     fused = tiny_engine.search(SearchRequest(q=query, fusion="rrf", exact=False, limit=100))
@@ -47,7 +66,8 @@ def test_rrf_is_reciprocal_rank_fusion_of_the_two_lists(tiny_engine, query):
     assert fused.total == len(expected) == 6
 
 
-def test_alpha_moves_convex_from_one_side_to_the_other(tiny_engine):
+def test_alpha_moves_convex_from_one_side_to_the_other(unfloored):
+    tiny_engine = unfloored
     keyword_only = ids(tiny_engine, q=QUERY, fusion="convex", alpha=0.0, exact=False)
     semantic_only = ids(tiny_engine, q=QUERY, fusion="convex", alpha=1.0, exact=False)
     assert keyword_only == ids(tiny_engine, q=QUERY, mode="keyword") + ["t6"]  # t6 scores 0 and comes last
