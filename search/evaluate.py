@@ -32,6 +32,9 @@ class EvaluationError(ValueError):
     """The folder is not a usable BEIR dataset, or a mode name is not understood; the message says why."""
 
 
+POINTER = "corpus.json"  # instead of corpus.jsonl: {"releases": PATH} names a file of releases to search as they are
+
+
 @dataclass(frozen=True)
 class BeirDataset:
     name: str
@@ -39,6 +42,7 @@ class BeirDataset:
     split: str
     queries: dict[str, str]  # only the queries judged in the split
     qrels: dict[str, dict[str, int]]
+    releases: bool = False  # corpus is a file of the product's releases (named by corpus.json), not BEIR documents
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
@@ -71,10 +75,29 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
+def _pointed_corpus(pointer: Path) -> Path:
+    """The releases file a corpus.json names (a path relative to the folder, or absolute)."""
+    try:
+        target = json.loads(pointer.read_text(encoding="utf-8"))["releases"]
+    except (ValueError, KeyError, TypeError):
+        raise EvaluationError(f'{pointer} must be a JSON object naming the releases: {{"releases": "PATH"}}') from None
+    path = pointer.parent / str(target)
+    if not path.is_file():
+        raise EvaluationError(f"{pointer} names {target}, which is not a file (resolved to {path.resolve()})")
+    return path
+
+
 def load_beir(directory: str | Path, split: str = "test") -> BeirDataset:
-    """Read queries and judgments of one split; the corpus is read when it is indexed."""
+    """Read queries and judgments of one split; the corpus is read when it is indexed.
+
+    The corpus is corpus.jsonl (BEIR documents) or, for a set judged over the product's own releases, corpus.json
+    naming the releases file (README "Relevance"): its ids are the releases' ids.
+    """
     directory = Path(directory)
-    corpus, queries_path = directory / "corpus.jsonl", directory / "queries.jsonl"
+    corpus, queries_path, pointer = directory / "corpus.jsonl", directory / "queries.jsonl", directory / POINTER
+    releases = not corpus.is_file() and pointer.is_file()
+    if releases:
+        corpus = _pointed_corpus(pointer)
     for path in (corpus, queries_path):
         if not path.is_file():
             raise EvaluationError(f"{directory} is not a BEIR folder: {path.name} is missing")
@@ -83,7 +106,7 @@ def load_beir(directory: str | Path, split: str = "test") -> BeirDataset:
     missing = sorted(set(qrels) - set(texts))
     if missing:
         raise EvaluationError(f"qrels/{split}.tsv judges queries missing from queries.jsonl: {', '.join(missing[:5])}")
-    return BeirDataset(directory.resolve().name, corpus, split, {q: texts[q] for q in qrels}, qrels)
+    return BeirDataset(directory.resolve().name, corpus, split, {q: texts[q] for q in qrels}, qrels, releases)
 
 
 def mode_parameters(mode: str) -> dict[str, list[str]]:
@@ -147,4 +170,7 @@ def format_table(report: Mapping) -> str:
              f"{'mode':<{width}}  " + "  ".join(f"{m:>10}" for m in METRICS)]
     for mode, values in report["modes"].items():
         lines.append(f"{mode:<{width}}  " + "  ".join(f"{values[m]:>10.4f}" for m in METRICS))
+    if report.get("unindexed_relevant"):
+        lines.append(f"note: {report['unindexed_relevant']} judged-relevant releases are not in this index "
+                     "(they count as misses)")
     return "\n".join(lines)

@@ -49,7 +49,8 @@ def serve_command(index_dir: str | None, host: str, port: int, threads: int) -> 
                    "hybrid-exact0 (options combine: hybrid-convex-alpha0.5).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Also write the scores here.")
 @click.option("--index", "cache_dir", type=click.Path(file_okay=False), default=None,
-              help="Keep the corpus index here and reuse it while the corpus is unchanged (default: a temp dir).")
+              help="Keep the corpus index here and reuse it while the corpus is unchanged (default: a temp dir). "
+                   "For a set judged over releases (corpus.json), an index already here is used as it is.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def evaluate_command(directory: str, split: str, modes: str, json_path: str | None, cache_dir: str | None,
                      quiet: bool) -> None:

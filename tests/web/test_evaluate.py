@@ -5,7 +5,7 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from search.evaluate import EvaluationError, load_beir, mode_parameters, score_run
+from search.evaluate import EvaluationError, format_table, load_beir, mode_parameters, score_run
 from web.evaluate import evaluate
 
 DOCS = [
@@ -122,3 +122,72 @@ def test_bad_folders_and_modes_are_clear_errors(beir_dir, tmp_path):
 
     result = CliRunner().invoke(main, ["evaluate", str(beir_dir), "--modes", "hybrid-alpha2"])
     assert result.exit_code != 0 and "'alpha' must be from 0 to 1 (got 2)" in result.output
+
+
+# -- a set judged over the product's own releases: corpus.json names the releases file, ids are release ids ---------
+
+RELEASE_QUERIES = {"r1": "garden volunteers", "r2": "turbine inspection", "r3": "zebra"}
+# r2's grade-2 release is not in the corpus: it counts as a miss and the report says one relevant release is missing.
+RELEASE_QRELS = [("r1", "t6", 2), ("r1", "t2", 0), ("r2", "t5", 1), ("r2", "elsewhere", 2), ("r3", "t1", 1)]
+EXPECTED_RELEASES_KEYWORD = {
+    "ndcg@10": (1 + 1 / (2 + INV_LOG2_3) + 0) / 3,  # trec_eval's gain is the grade: ideal [2, 1], found [1]
+    "recall@100": (1 + 0.5 + 0) / 3,
+    "mrr@10": (1 + 1 + 0) / 3,
+}
+
+
+@pytest.fixture()
+def releases_set(tmp_path):
+    from tests.standins import write_tiny_corpus
+
+    (tmp_path / "data").mkdir()
+    corpus = write_tiny_corpus(tmp_path / "data" / "tiny.jsonl")
+    root = tmp_path / "set"
+    (root / "qrels").mkdir(parents=True)
+    (root / "corpus.json").write_text(json.dumps({"releases": "../data/tiny.jsonl"}), encoding="utf-8")
+    (root / "queries.jsonl").write_text("".join(json.dumps({"_id": q, "text": t}) + "\n"
+                                                for q, t in RELEASE_QUERIES.items()), encoding="utf-8")
+    (root / "qrels" / "test.tsv").write_text(
+        "query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t{s}\n" for q, d, s in RELEASE_QRELS), encoding="utf-8")
+    return root, corpus
+
+
+def test_a_set_over_releases_is_scored_on_an_index_of_them(releases_set, tmp_path, fast_nlp, fast_embedder):
+    root, corpus = releases_set
+    dataset = load_beir(root)
+    assert dataset.releases and dataset.corpus.resolve() == corpus.resolve()
+    cache = tmp_path / "index"
+    report = evaluate(root, modes=["keyword", "hybrid"], cache_dir=cache, nlp=fast_nlp, embedder=fast_embedder,
+                      progress=False)
+    assert report["queries"] == 3 and report["unindexed_relevant"] == 1
+    assert report["modes"]["keyword"] == pytest.approx(EXPECTED_RELEASES_KEYWORD)
+    assert "note: 1 judged-relevant releases are not in this index" in format_table(report)
+    # An index already there is used as it is, never rebuilt or written to.
+    version = (cache / "CURRENT").read_text()
+    files = sorted((p.name, p.stat().st_mtime_ns) for p in cache.rglob("*"))
+    again = evaluate(root, modes=["keyword"], cache_dir=cache, nlp=fast_nlp, embedder=fast_embedder, progress=False)
+    assert again["modes"]["keyword"] == report["modes"]["keyword"]
+    assert (cache / "CURRENT").read_text() == version
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in cache.rglob("*")) == files
+
+
+def test_a_bad_corpus_pointer_is_a_clear_error(releases_set):
+    root, _ = releases_set
+    (root / "corpus.json").write_text(json.dumps({"releases": "../data/missing.jsonl"}), encoding="utf-8")
+    with pytest.raises(EvaluationError, match="names ../data/missing.jsonl, which is not a file"):
+        load_beir(root)
+    (root / "corpus.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(EvaluationError, match='must be a JSON object naming the releases'):
+        load_beir(root)
+
+
+def test_the_projects_relevance_set_reads(tmp_path):
+    """bench/data/relevance: every judged query has text, both splits read, and no query is in both."""
+    from pathlib import Path
+
+    folder = Path(__file__).parents[2] / "bench" / "data" / "relevance"
+    if not (folder / json.loads((folder / "corpus.json").read_text())["releases"]).is_file():
+        pytest.skip("the press releases are not here")
+    train, test = load_beir(folder, "train"), load_beir(folder, "test")
+    assert len(train.queries) >= 25 and len(test.queries) >= 25 and not set(train.queries) & set(test.queries)
+    assert all(any(g > 0 for g in docs.values()) for docs in (train.qrels | test.qrels).values())
