@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.ingest.canonical import _LEGAL, build_catalog, loose_key  # noqa: E402
-from indexer.ingest.entities import extract_mentions, load_nlp, release_text  # noqa: E402
+from indexer.ingest.entities import NER_WORDS, extract_mentions, load_nlp, release_text  # noqa: E402
 from indexer.store.catalog import Catalog  # noqa: E402
 from indexer.store.records import ENTITY_TYPES, entity_key  # noqa: E402
 
@@ -165,6 +165,7 @@ def query_values(releases: list[dict], catalog: Catalog) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--context", type=int, default=1000, help="other releases drawn at random (seed 13)")
+    parser.add_argument("--ner-words", type=int, default=NER_WORDS, help="words of each body NER reads (0: all)")
     parser.add_argument("--show-errors", action="store_true", help="print misses and wrong values on dev")
     parser.add_argument("--show-junk", action="store_true", help="print the facet values not judged yet")
     args = parser.parse_args()
@@ -174,7 +175,8 @@ def main() -> None:
     nlp = load_nlp()
     start = time.perf_counter()
     texts = [release_text(r["title"], r["body"]) for r in releases]
-    mentions = list(extract_mentions(nlp, texts))
+    mentions = list(extract_mentions(nlp, texts, sources=[r["source"] for r in releases],
+                                     ner_words=args.ner_words or None))
     seconds = time.perf_counter() - start
     catalog = build_catalog([r["id"] for r in releases], mentions)
     print(f"releases: {len(releases)} ({len(gold)} gold + {len(releases) - len(gold)} context); "

@@ -8,7 +8,7 @@ Groups are unions of mention keys on evidence:
   ("CIMC Wetrans" of "CIMC Wetrans Logistics Technology (Group) Co., Ltd."), and a person's surname alone.
 An acronym or short form merges only with the name it stands for in at least 80% of its uses in the corpus.
 
-The type is the corpus-wide vote, overridden by the name's head word: ministries, governments and commissions are
+The type is the corpus-wide vote, overridden by the name's head word, and by being a release's issuer (an org): ministries, governments and commissions are
 orgs; provinces and cities are places; railways, terminals, ports are facilities unless the corpus uses the name as
 an actor ("Qingdao Port signed ..."), which makes it the operating company, an org.
 """
@@ -31,7 +31,8 @@ _ORG_HEADS = frozenset("""
 _ORG_FIRST = frozenset("ministry department bureau office commission".split())
 _PLACE_HEADS = frozenset("province city county prefecture municipality region district state".split())
 _FACILITY_HEADS = frozenset("""
-    railway railroad terminal port airport harbour harbor wharf pier station bridge park pipeline canal""".split())
+    railway railroad terminal port airport harbour harbor wharf pier station bridge park pipeline canal
+    project mine deposit property hotel resort stadium speedway arena refinery mill""".split())
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -120,6 +121,7 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     in_releases: dict[str, set[int]] = defaultdict(set)
     actors: set[str] = set()
+    issuers: set[str] = set()
     acronym_edges: dict[str, Counter[str]] = defaultdict(Counter)
     short_edges: dict[str, Counter[str]] = defaultdict(Counter)
     for number, mentions in enumerate(mentions_per_release):
@@ -134,6 +136,8 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
                 keys_by_type[label].add(key)
             elif m.label == "actor":
                 actors.add(entity_key(m.name))
+            if m.label == "issuer":
+                issuers.add(entity_key(m.name))
             elif m.label == "alias":
                 acronym_edges[entity_key(m.short)][loose_key(entity_key(m.name))] += 1
         for long in keys_by_type["org"]:
@@ -152,10 +156,12 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
     by_loose: dict[str, str] = {}
     for key in votes:  # case and punctuation variants
         groups.union(key, by_loose.setdefault(loose_key(key), key))
-    for key in org_like:  # legal suffixes
+    by_core: dict[str, str] = {}
+    for key in sorted(org_like):  # legal suffixes: "Acme Inc." = "Acme", "Brera Holdings PLC" = "Brera Holdings"
         core = _strip_tail(loose_key(key), _LEGAL)
         if core in by_loose and by_loose[core] in org_like:
             groups.union(key, by_loose[core])
+        groups.union(key, by_core.setdefault(core, key))
     known_fulls = {s: Counter({by_loose[f]: n for f, n in fulls.items() if f in by_loose})
                    for s, fulls in acronym_edges.items() if s in votes}
     for short, full in _dominant_targets({s: c for s, c in known_fulls.items() if c}, groups):
@@ -177,6 +183,8 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
             releases |= in_releases[key]
         name = min(group_surfaces, key=lambda s: (-group_surfaces[s], -len(s), s))
         type_ = rule_type(name, actor=any(k in actors for k in keys)) or _majority(group_votes)
+        if any(k in issuers for k in keys):
+            type_ = "org"  # it issued a release (dateline, "About" paragraph): an organisation, whatever NER said
         if type_ == "person" and all(" " not in s for s in group_surfaces):
             continue  # a surname never linked to a full name ("Sheer", "McNally"): not a person one can pick
         canonical = entity_key(name)

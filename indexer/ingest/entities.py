@@ -9,12 +9,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from indexer.ingest.categories import classify
-from indexer.store.records import ENTITY_TYPES, RECORD_TYPES, Mention
 from indexer.ingest.evidence import ACTOR_AFTER, LEGAL_TAIL, OrgSpan, acronym_aliases, find_issuer
-from indexer.ingest.legal_forms import AMBIGUOUS, LEGAL_FORMS
+from indexer.ingest.names import normalise_name
+from indexer.ingest.patterns import (EXCHANGE_NAMES, RULER_NAME, TICKER_LABEL, add_name_patterns, find_facilities,
+                                     tickers_in)
+from indexer.ingest.places import canonical_place, find_places, is_city, is_gazetteer_place
+from indexer.ingest.wires import Wire, blank_marks, detect_wire
+from indexer.store.records import ENTITY_TYPES, Mention, entity_key
 
 if TYPE_CHECKING:  # spaCy is heavy; import it only when a pipeline is loaded.
     import spacy
@@ -36,79 +40,14 @@ _NON_NER_COMPONENTS = ("tagger", "parser", "attribute_ruler", "lemmatizer", "sen
 # Measured entity recall against reading everything: README "Indexing speed".
 NER_WORDS = 400
 _WORD_RUN = re.compile(r"\S+")
-
-_MAX_NAME_CHARS = 80
-_GENERIC_WORDS = frozenset("""
-    board party company companies group government committee department ministry
-    commission council management team directors director chairman chairwoman chair
-    president vice ceo cfo coo cto office division unit business subsidiary subsidiaries
-    firm corporation organisation organization authority agency bureau administration
-    shareholders shareholder investors secretary secretariat general manager executive
-    senior deputy
-    contact contacts notice statement statements tools media relations release press safe harbor
-    forward-looking clinical trial trials equity offering update supervisory advisory
-    association inquiries additional resources ip""".split())
-# Distribution wires (every release names the one that carried it), identifier labels and credentials after a
-# person's name: present in hundreds of releases, parties to none.
-_NEVER_ENTITIES = frozenset("""
-    newmediawire newswire businesswire globenewswire prnewswire accesswire einpresswire
-    isin wkn cusip lei ticker faha facc fache m.p.h. mph ph.d. phd m.d. mba cpa""".split())
-
-# Legal forms (legal_forms.py), casefolded without their outer dots: kept at the end of a real name, but junk on
-# their own ("Co., Ltd."). Those written with a final dot ("Inc.", "S.A.") keep it when they end a name.
-_LEGAL_WORDS = frozenset(form.casefold().strip(".") for form in LEGAL_FORMS)
-_DOTTED_LEGAL_FORMS = frozenset(form.casefold() for form in LEGAL_FORMS if form.endswith("."))
-_CONNECTORS = frozenset("of and & the for".split())
-_FILLER_WORDS = _GENERIC_WORDS | _LEGAL_WORDS | _CONNECTORS
-_PRONOUNS = frozenset("we our ours us it its they their them he she his her i you".split())
-# A "person" ending in one of these, or in a legal form that is no ordinary word, is a mislabelled
-# org/place/facility ("Qingdao Port", "Acme Ltd").
-_NON_PERSON_HEADS = frozenset("""
-    port group bank company corporation holdings railway airport terminal park province
-    city county district university college institute hospital centre center association
-    committee ministry council technology technologies logistics labs lab capital partners ventures
-    therapeutics biosciences pharmaceuticals pharma health foundation media network studios games energy
-    mining resources solutions systems services recovery""".split()) | {
-    form.casefold() for form in LEGAL_FORMS if form not in AMBIGUOUS and "." not in form}
-_HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+", re.IGNORECASE)
-_QUOTES = "\"'“”‘’«»"
-_TRAILING_PUNCT = ".,;:!?*-–— "
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
-_NUMBERISH = re.compile(r"^[\d\s.,%+\-]*(?:per\s*cent|percent|pct)?$", re.IGNORECASE)
-# Dates and periods the model labels as names: "Q3 2024", "Monday", "FY2025", "June".
-_DATEISH = re.compile(
-    r"^(?:(?:q[1-4]|h[12]|fy|fiscal|first|second|third|fourth|quarter|half|year|week|month|day|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sept?|september|"
-    r"oct|october|nov|november|dec|december|\d+(?:st|nd|rd|th)?|fy\d+|of|the|and|,|-)\.?\s*)+$",
-    re.IGNORECASE,
-)
-# Lowercase words that may sit inside a name ("Bank of China", "Ludwig van Beethoven", "Mohammed bin Salman").
-_LOWER_OK = frozenset("of and & the for de du da del della der den la le van von bin al y e at on in to".split())
-# Lowercase words a name cannot end with: "Co-Founder &", "Nation of Lifesavers at".
-_DANGLING = frozenset("of and & the for at on in to with by from as or".split())
-# Verbs of a headline that NER took for a name: "Blackwell 3D Places Order ...", "Hestia Insight Inc. Leverages AI".
-_HEADLINE_VERBS = frozenset("""
-    announces announced places leverages engages welcomes launches expands signs reports receives completes
-    secures partners joins appoints unveils introduces acquires enters achieves celebrates highlights files
-    showcases adds names opens releases notifies identifies establishes rise rises logo brings needs kicks
-    provides publishes presents features""".split())
-# Function words capitalised inside a Title Case headline: "Potential To Deliver Value In A Dynamic Market".
-_HEADLINE_FUNCTION_WORDS = frozenset("To In A Into With Off Up".split())
-# Plural common nouns a real name does not end with: "Interim Filings", "Fed Meetings", "Crypto Exchanges".
-_GENERIC_PLURAL_HEADS = frozenset("""
-    filings agreements investors exchanges meetings results financials prices shares markets sectors
-    opportunities updates highlights""".split())
-_PERSON_TITLES = frozenset("dean chair chairman president director founder ceo cfo family school coins".split())
-# A title glued to a name by lost whitespace ("Adrianne BlackettDirector Content", "Terry ChristopherCEO").
-_GLUED_TITLE = re.compile(r"[a-z](?:CEO|CFO|COO|CTO|Director|President|Chairman|Founder|Chief|Manager)")
-_MONTH_AND_YEAR = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b", re.IGNORECASE)
+__all__ = ["LABEL_MAP", "NER_WORDS", "extract_mentions", "load_nlp", "ner_lead", "normalise_name", "release_mentions",
+           "release_text"]
 
 
 @functools.lru_cache(maxsize=None)
 def load_nlp(model: str = DEFAULT_NER_MODEL) -> "spacy.Language":
-    """The spaCy pipeline reduced to NER and what it listens to; loaded once per process."""
+    """The spaCy pipeline reduced to NER and what it listens to, with the name patterns in front of NER
+    (indexer.ingest.patterns); loaded once per process."""
     import spacy
 
     try:
@@ -124,123 +63,8 @@ def load_nlp(model: str = DEFAULT_NER_MODEL) -> "spacy.Language":
         listeners = getattr(nlp.get_pipe(name), "listening_components", [])
         if name != "ner" and "ner" not in listeners:
             nlp.remove_pipe(name)
+    add_name_patterns(nlp)
     return nlp
-
-
-def _collapse(text: str) -> str:
-    # str.split() without arguments also splits on NBSP and other Unicode spaces.
-    return " ".join(text.split())
-
-
-def _strip_trailing_punct(name: str) -> str:
-    """Drop trailing punctuation but keep the dot of "Inc." / "Co., Ltd." / "U.S."."""
-    while name and name[-1] in _TRAILING_PUNCT:
-        if name[-1] == ".":
-            last = name.rsplit(" ", 1)[-1]
-            if last.casefold() in _DOTTED_LEGAL_FORMS or "." in last[:-1]:
-                break
-        name = name[:-1]
-    return name
-
-
-def _fix_brackets(name: str) -> str | None:
-    """Drop a trailing unclosed "(..." part; None if the name starts mid-bracket ("Group) Co.")."""
-    depth = 0
-    for ch in name:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                return None  # the tail of a split legal name, meaningless alone
-            depth -= 1
-    while name.count("(") > name.count(")"):
-        name = name[: name.rindex("(")].rstrip()
-    return name
-
-
-def _clean_once(name: str) -> str | None:
-    name = name.strip().strip(_QUOTES).strip()
-    if name[:4].casefold() == "the ":
-        name = name[4:]
-    name = _POSSESSIVE.sub("", name)
-    name = _strip_trailing_punct(name)
-    return _fix_brackets(name)
-
-
-def _is_junk(name: str, label: str) -> bool:
-    if len(name) < 2 or len(name) > _MAX_NAME_CHARS or not any(c.isalpha() for c in name):
-        return True
-    if _NUMBERISH.match(name) or _DATEISH.match(name):
-        return True
-    if _looks_like_a_fragment(name):
-        return True
-    if name.casefold() in _NEVER_ENTITIES or name.rsplit(" ", 1)[-1] in ("Act", "Acts"):
-        return True
-    words = [w.strip(".,").casefold() for w in name.split()]
-    if len(words) == 1 and words[0] in _PRONOUNS and not name.isupper():
-        return True  # "Us" is a pronoun, "US" a country; "IT" a sector
-    # Names made only of generic/legal words ("the Company", "Board of Directors", "Co., Ltd.");
-    # a lone "NV"/"SA" as a place is a state or country, not a legal form.
-    filler = _GENERIC_WORDS | _CONNECTORS if label == "place" else _FILLER_WORDS
-    return all(w in filler for w in words)
-
-
-def _looks_like_a_fragment(name: str) -> bool:
-    """Pieces of sentences, headlines, URLs and datelines that NER returned as names."""
-    if "://" in name or "www." in name.casefold() or _GLUED_TITLE.search(name) or _MONTH_AND_YEAR.search(name):
-        return True
-    if any(c in name for c in ":@") or "&amp" in name:
-        return True  # "NASDAQ: SHPD", "Media Relations: ...", an e-mail handle, an HTML entity
-    words = name.split()
-    if len(words) > 1 and len(words[-1]) >= 4 and words[-1].isupper() and not words[-2].isupper():
-        return True  # "Digital-Asset Integration LANCASTER": a subheading run into the dateline
-    if re.search(r"\w['’]s\s", name) and not name.casefold().startswith(("people's", "people’s")):
-        return True  # "Soligenix’s SGX942", "Ascent’s Technology": a possessive phrase, not a name
-    for position, word in enumerate(words):
-        bare = word.strip(".,;:()\"'“”’")
-        if not bare:
-            continue
-        if bare[0].islower() and not any(c.isupper() for c in bare) and bare.casefold() not in _LOWER_OK:
-            return True  # "company's board", "Black communities", "Health-funded" is checked below
-        if position > 0 and (bare == "The" or bare in _HEADLINE_FUNCTION_WORDS):
-            return True  # "Nordex Group The Group": two mentions run together
-        if position > 0 and bare.casefold() in _HEADLINE_VERBS and len(words) > 2:
-            return True
-    last = words[-1].casefold()
-    if len(words) > 1 and last in _GENERIC_PLURAL_HEADS:
-        return True
-    return last in _DANGLING or last in {"al", "al."} or re.search(r"-(?:funded|based|backed|led|owned)$", last) is not None
-
-
-def _is_bad_person(name: str) -> bool:
-    """Person mentions that cannot be a person's name: digits, acronyms, institutional heads."""
-    if any(c.isdigit() for c in name):
-        return True
-    if " " not in name and name.isupper():
-        return True  # "SITC", "CEO": an acronym, not a personal name
-    words = name.split()
-    if len(words) > 1 and any(len(w) > 1 and w.isupper() and w not in {"II", "III", "IV", "JR"} for w in words):
-        return True  # "Holmgren AJ", "KYNC Website"
-    return words[-1].casefold() in _NON_PERSON_HEADS | _PERSON_TITLES
-
-
-def normalise_name(surface: str, label: str) -> str | None:
-    """Clean an entity surface form; None if it is junk."""
-    name = _collapse(surface)
-    if label in RECORD_TYPES:
-        return name or None
-    if label == "person":
-        name = _HONORIFICS.sub("", name)
-    # Cleaning steps can expose one another ('"Hisense's",' needs quotes, then "'s").
-    previous = None
-    while name is not None and name != previous:
-        previous = name
-        name = _clean_once(name)
-    if name is None or _is_junk(name, label):
-        return None
-    if label == "person" and _is_bad_person(name):
-        return None
-    return name
 
 
 def release_text(title: str, body: str, max_chars: int = 100_000) -> str:
@@ -265,52 +89,224 @@ def ner_lead(text: str, words: int | None = NER_WORDS) -> str:
     return text
 
 
-def _doc_mentions(doc: "spacy.tokens.Doc", text: str | None = None) -> list[Mention]:
-    """Mentions from the NER of `doc` (the lead of `text`) and evidence (aliases, issuer, category) from all of
-    `text`: the regex evidence is cheap, and "About X" paragraphs sit at the end of a release."""
-    text = doc.text if text is None else text
+class _Span(NamedTuple):
+    """An entity span of one of a release's NER texts, in offsets of the whole release text."""
+
+    label: str  # spaCy's label (ORG, PERSON, ..., TICKER)
+    start: int
+    end: int
+    text: str
+    tokens: int
+    part: str  # "title", "body" (the NER lead) or "tail" (patterns only, past the lead)
+    pattern: bool  # found by the pattern ruler (legal-form name or ticker), not by the statistical model
+
+
+def _spans(doc: "spacy.tokens.Doc", offset: int, part: str) -> list[_Span]:
+    return [_Span(e.label_, e.start_char + offset, e.end_char + offset, e.text, len(e), part, bool(e.ent_id_))
+            for e in doc.ents]
+
+
+def _place(name: str, text: str, start: int) -> str | None:
+    canonical = canonical_place(name, text, start)
+    return canonical if canonical and normalise_name(canonical, "place") else None
+
+
+# The capitalised words right before a ticker, when NER found no org there: "AI Maverick Intel (OTCID: BINP)".
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w&.'’\-]*[ \t]+(?:(?:of|and|&)[ \t]+)?){0,5}[A-Z][\w&.'’\-]*),?[ \t]*$")
+
+
+def _company_before(text: str, start: int, org_ends: dict[int, str]) -> tuple[str | None, bool]:
+    """(the company a ticker at `start` was printed right after, whether NER had missed it): "Acme Corp (NASDAQ:
+    ACME)", "Acme, (TSX: A)"."""
+    for end, name in org_ends.items():
+        if 0 <= start - end <= 3 and not text[end:start].strip(" ,"):
+            return name, False
+    before = _NAME_BEFORE.search(text, max(0, start - 80), start)
+    name = normalise_name(before.group(1), "org") if before else None
+    return name, name is not None
+
+
+_SMALL_WORDS = frozenset("with from into over onto upon amid than that this your their about after".split())
+
+
+def _is_title_case(headline: str) -> bool:
+    """Most longer words capitalised ("Acme Unveils New Robot Line"): NER reads every such word as a name."""
+    words = [w for w in re.findall(r"[^\W\d_]+", headline) if len(w) > 3 and w.casefold() not in _SMALL_WORDS]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _people_first(mentions: list[Mention]) -> list[Mention]:
+    """A name the release also gives as a person's ("Kathy Castor", or the surname "Rochford" of "Rocky Rochford")
+    is that person where NER called it an org: people are named in full once and by surname after."""
+    people = {entity_key(m.name) for m in mentions if m.label == "person" and " " in m.name}
+    surnames = {p.rsplit(" ", 1)[-1] for p in people}
+    return [Mention(m.name, "person") if m.label == "org" and (entity_key(m.name) in people or entity_key(m.name)
+                                                              in surnames) else m for m in mentions]
+
+
+def release_mentions(text: str, spans: Iterable[_Span], wire: Wire | None = None) -> list[Mention]:
+    """Mentions from the entity spans of a release and evidence (aliases, tickers, wire, issuer, category) from all
+    of `text`: the regex evidence is cheap, and "About X" paragraphs sit at the end of a release."""
+    wire = wire or detect_wire(text)
+    title_end = text.find("\n\n") if "\n\n" in text else len(text)
+    body = text[title_end:].casefold()
+    title_case = _is_title_case(text[wire.headline_start:title_end])
     mentions: list[Mention] = []
     orgs: list[OrgSpan] = []
+    org_ends: dict[int, str] = {}
+    symbols: dict[str, str] = {}
     covered = 0  # end of the last legal tail glued onto an org: entities inside it are its fragments
-    for ent in doc.ents:
-        label = LABEL_MAP.get(ent.label_)
-        if label is None or ent.start_char < covered:
+    spans = sorted(spans, key=lambda s: s.start)
+    printed_symbols = {v.split(":", 1)[1] for s in spans if s.label == TICKER_LABEL for v in tickers_in(s.text)}
+    for span in spans:
+        if span.label == TICKER_LABEL:
+            company, missed = _company_before(text, span.start, org_ends)
+            if company and wire.is_wire(company):
+                company = None
+            if company:
+                org_ends[span.end] = company  # "Acme (TSX: A) (OTCQB: AA)": the second ticker is Acme's too
+            if company and missed:
+                mentions.append(Mention(company, "org"))
+                orgs.append(OrgSpan(company, span.start - len(company)))
+            for value in tickers_in(span.text):
+                mentions.append(Mention(value, "ticker"))
+                if company:
+                    symbol = value.split(":", 1)[1]
+                    symbols[symbol] = company
+                    mentions.append(Mention(company, "alias", short=symbol))
             continue
-        surface, end = ent.text, ent.end_char
+        label = LABEL_MAP.get(span.label)
+        if label is None or span.start < covered or span.text in printed_symbols:
+            continue  # a ticker symbol alone ("relating to BREA") names its company through the ticker
+        surface, end = span.text, span.end
         if label == "org":
             tail = LEGAL_TAIL.match(text, end)
             if tail and tail.end() > end:
                 surface, end = surface + tail.group(0), tail.end()
                 covered = end
+        if label in ENTITY_TYPES and wire.is_wire(surface):
+            continue  # the wire, its brands and staff: carriers, not parties
+        if label in ("org", "person") and (is_gazetteer_place(surface, text, span.start)
+                                            or (label == "org" and not span.pattern and is_city(surface))):
+            label = "place"  # "FL", "Texas", "Kingston" read as an org
         name = normalise_name(surface, label)
+        if name and label == "place":
+            name = _place(name, text, span.start)
+        elif name and label == "org":
+            name = EXCHANGE_NAMES.get(name.casefold(), name)
+        if name and span.part == "title" and title_case and label in ("org", "person", "facility") \
+                and not span.pattern and name.casefold() not in body:
+            name = None  # a Title Case headline's "name" the body never repeats is a fragment ("Unlock SEO Success")
+        if name and wire.is_wire(name):
+            name = None
         if name:
             mentions.append(Mention(name, label))
             if label == "org":
-                orgs.append(OrgSpan(name, ent.start_char))
-        if label == "person" and len(ent) == 1 and normalise_name(surface, "org"):
+                orgs.append(OrgSpan(name, span.start))
+                org_ends[end] = name
+        if label == "person" and span.tokens == 1 and normalise_name(surface, "org") and not wire.is_wire(surface):
             # One word called a person ("Benzinga is thrilled to announce") may be the issuer; not an org mention.
-            orgs.append(OrgSpan(normalise_name(surface, "org"), ent.start_char))
+            orgs.append(OrgSpan(normalise_name(surface, "org"), span.start))
         # A mislabelled "person" ("Qingdao Port signed") still shows that the name acts.
         actor = name if label in ENTITY_TYPES and label != "person" else normalise_name(surface, "org")
         if actor and label in ENTITY_TYPES and ACTOR_AFTER.match(text, end):
             mentions.append(Mention(actor, "actor"))
-    mentions += [Mention(alias.full, "alias", short=alias.short) for alias in acronym_aliases(text)]
-    title = text.partition("\n\n")[0]
-    issuer = find_issuer(text, len(title), orgs)
+    mentions = _people_first(mentions)
+    mentions += [Mention(alias.full, "alias", short=alias.short) for alias in acronym_aliases(text)
+                 if not wire.is_wire(alias.full) and not wire.is_wire(alias.short)]
+    mentions += [Mention(name, "wire") for name in wire.wires]
+    issuer = find_issuer(text, title_end, orgs, title_start=wire.headline_start, is_wire=wire.is_wire,
+                         symbols=symbols, listed=list(dict.fromkeys(symbols.values())))
     issuer = normalise_name(issuer, "org") if issuer else None
-    if issuer:
+    if issuer and not wire.is_wire(issuer):
         mentions.append(Mention(issuer, "issuer"))
     if text.strip():
-        mentions.append(Mention(classify(title), "category"))
+        mentions.append(Mention(classify(text[wire.headline_start:title_end]), "category"))
     return mentions
 
 
+# The contact block closing a release names its people ("Media Contact: Jane Doe, Acme Corp"); NER reads it too.
+_CONTACT = re.compile(r"(?:Media|Press|Investor|PR)?[ \t]*Contacts?(?:[ \t]*Details|[ \t]*Information)?[ \t]*:?|"
+                      r"For (?:more information|media inquiries|press inquiries)", re.IGNORECASE)
+CONTACT_CHARS = 400
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def _blank_subheadings(text: str) -> str:
+    """`text` with its Title Case subheading lines ("Why Current Green Energy Solutions Fall Short") blanked, same
+    length: NER reads every word of such a line as a name. A line with digits (a dateline) or closing punctuation
+    is prose and stays."""
+    chars = list(text)
+    for line in _LINE.finditer(text):
+        words = line.group(0).split()
+        if 0 < len(words) <= 14 and not any(c.isdigit() for c in line.group(0)) \
+                and line.group(0).rstrip()[-1] not in ".!?:;,\"”)" and _is_title_case(line.group(0)):
+            chars[line.start():line.end()] = " " * (line.end() - line.start())
+    return "".join(chars)
+
+
+def _ner_parts(text: str, wire: Wire, ner_words: int | None) -> list[tuple[str, int, str]]:
+    """(text, offset, part) of the headline, the body lead and the closing contact block: separate NER texts, so a
+    headline never runs into the dateline ("AMERICA FIRST MORTGAGE SETS SPECIAL PAYOUT America"). The headline loses
+    a wire column prefix, the body the wire's dateline marks and closing boilerplate."""
+    title_end = text.find("\n\n") if "\n\n" in text else len(text)
+    body_start = min(len(text), title_end + 2)
+    title_start = min(wire.headline_start, title_end)
+    body_end = max(body_start, wire.tail_start)
+    lead = ner_lead(text[body_start:body_end], ner_words)
+    body = _blank_subheadings(blank_marks(lead, wire, body_start))
+    parts = [(text[title_start:title_end], title_start, "title"), (body, body_start, "body")]
+    contacts = [m for m in _CONTACT.finditer(text, body_start + len(lead), body_end)]
+    if ner_words is not None and contacts:
+        start = contacts[-1].start()
+        parts.append((blank_marks(text[start:min(body_end, start + CONTACT_CHARS)], wire, start), start, "contact"))
+    return parts
+
+
 def extract_mentions(
-    nlp: "spacy.Language", texts: Iterable[str], *, ner_words: int | None = NER_WORDS, batch_size: int = 32,
-    n_process: int = 1,
+    nlp: "spacy.Language", texts: Iterable[str], *, sources: Iterable[str] | None = None,
+    ner_words: int | None = NER_WORDS, batch_size: int = 32, n_process: int = 1,
 ) -> Iterator[list[Mention]]:
-    """One list of mentions per text, in order; repeats are kept because they are votes. NER reads the first
-    `ner_words` words of each text (None: all of it); see NER_WORDS."""
-    leads = ((ner_lead(text, ner_words), text) for text in texts)
-    for doc, text in nlp.pipe(leads, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield _doc_mentions(doc, text)
+    """One list of mentions per text, in order; repeats are kept because they are votes. NER reads the headline and
+    the first `ner_words` words of the body (None: all of it; see NER_WORDS); the name patterns (legal-form names,
+    tickers) and the place gazetteer also read the rest of the body, up to the wire's own boilerplate; NER reads the
+    closing contact block too. `sources` (the releases' `source` fields) name their wires."""
+    pending: dict[int, tuple[str, Wire, int]] = {}  # release number -> (text, wire, number of NER texts)
+    source_list = iter(sources) if sources is not None else None
+
+    def parts() -> Iterator[tuple[str, tuple[int, int, str]]]:
+        for number, text in enumerate(texts):
+            source = next(source_list, "") if source_list is not None else ""
+            wire = detect_wire(text, source or "")
+            parts = _ner_parts(text, wire, ner_words)
+            pending[number] = (text, wire, len(parts))
+            for part_text, offset, part in parts:
+                yield part_text, (number, offset, part)
+
+    ruler = nlp.get_pipe(RULER_NAME) if RULER_NAME in nlp.pipe_names else None
+    spans: list[_Span] = []
+    done = rest_at = 0
+    rest_end: int | None = None
+    for doc, (number, offset, part) in nlp.pipe(parts(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        spans += _spans(doc, offset, part)
+        if part == "body":
+            rest_at = offset + len(doc.text)
+        elif part == "contact":
+            rest_end = offset
+        done += 1
+        text, wire, count = pending[number]
+        if done == count:
+            del pending[number]
+            rest_end = wire.tail_start if rest_end is None else rest_end
+            if rest_at < rest_end:
+                rest = text[rest_at:rest_end]
+                if ruler is not None:
+                    spans += _spans(ruler(nlp.make_doc(rest)), rest_at, "tail")
+                spans += [_Span("GPE", rest_at + start, rest_at + end, rest[start:end], 1, "tail", True)
+                          for start, end, _ in find_places(rest)]
+                spans += [_Span("FAC", rest_at + start, rest_at + end, rest[start:end], 2, "tail", True)
+                          for start, end in find_facilities(rest)]
+            yield release_mentions(text, spans, wire)
+            spans, done, rest_end = [], 0, None

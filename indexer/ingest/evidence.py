@@ -9,6 +9,7 @@ so extraction also records, as mentions with their own labels:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from indexer.ingest.legal_forms import AMBIGUOUS, LEGAL_FORMS
@@ -72,30 +73,99 @@ class OrgSpan:
     start: int  # character offset in the release text
 
 
-# "(NEWMEDIAWIRE) -", "(NewMediaWire) - September 20, 2024 -": the issuer's name follows the dateline.
+# Datelines after which the issuer's name follows: "(NEWMEDIAWIRE) - September 20, 2024 -", "/24-7PressRelease/ --",
+# "--News Direct--", "(Newsworthy.ai) Friday Dec 1, 2023 @ 2:20 PM America/Dawson_Creek —", "/ PR Karma / Nov 20, 2025 16:15".
 _DATELINE = re.compile(
-    r"\((?:[A-Za-z .]*(?:wire|newswire|press)[A-Za-z .]*)\)\s*[-–—]+\s*"
-    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*[-–—]+\s*)?",
+    r"\((?:[A-Za-z .]*(?:wire|newswire|press)[A-Za-z .]*)\)\s*[-–—]+\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*[-–—]+\s*)?"
+    r"|/\s*24-7PressRelease\s*/\s*-*\s*|--\s*News Direct\s*--\s*"
+    r"|\(\s*Newsworthy\.ai\s*\)[^—\n]{0,60}—\s*|/\s*PR Karma\s*/[^\n]{0,30}\n\s*",
     re.IGNORECASE,
 )
 DATELINE_WINDOW = 60  # characters after the dateline in which the issuer's name starts
-_ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)[\s*:_#]*$", re.MULTILINE)
+# "Everett, United States - September 14, 2025 / CloseBot /": the issuer between slashes after the date.
+_SLASH_ISSUER = re.compile(r"[A-Z][a-z]+ \d{1,2}, \d{4}\s*/\s*([^/\n]{2,80}?)\s*/\s*(?:\n|$)")
+_ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)[\s*:_#]*$", re.MULTILINE | re.IGNORECASE)
+# IBN's articles end with the client: "NOTE TO INVESTORS: The latest news and updates relating to Acme Corp. (NASDAQ:
+# ACME) are available in the company's newsroom".
+_CLIENT_NOTE = re.compile(r"NOTE TO INVESTORS: The latest news and updates relating to ([^\n(]{2,80}?)\s*(?:\([^)\n]*\)\s*)*"
+                          r"are available")
+# The release's own web domains ("www.huntingtonfinejewelers.com", "Company Websitehttps://www.metis.io/",
+# "info@closebot.com"): the issuer is the org, or the capitalised name in the text, that the domain spells.
+_DOMAIN = re.compile(r"(?:https?://|www\.|@)(?:www\.)?([a-z0-9-]{3,40})\.(?:com|net|org|io|ai|co|us|ca|uk|de|me|tv|info|"
+                     r"biz|vip|global|health|law|app|tech|gov|edu)\b", re.IGNORECASE)
+_NOT_ISSUER_DOMAINS = frozenset("""facebook twitter x linkedin instagram youtube youtu tiktok telegram t gmail yahoo
+    outlook hotmail icloud amazon google bit apple spotify medium discord reddit wikipedia linktr doi""".split())
+_CAPITALISED_RUN = re.compile(r"[A-Z0-9][\w&.'’\-]*(?:[ \t]+(?:of|and|&|the|for|de)?[ \t]*[A-Z0-9][\w&.'’\-]*){0,5}")
+_SQUASH = re.compile(r"[^a-z0-9]")
 
 
-def find_issuer(text: str, title_end: int, orgs: list[OrgSpan]) -> str | None:
-    """The issuing organisation, by the strength of the evidence: the org named right after the wire dateline; else
-    the first "About X" paragraph; else an org in the dateline's opening words ("The law firm of Kessler Topaz ...",
-    checked after "About" because NER often misses the issuer there and finds only its ticker); else the title's
-    first org. None when the release names none of these."""
-    dateline = _DATELINE.search(text, title_end)
+def _squash(name: str) -> str:
+    return _SQUASH.sub("", name.casefold())
+
+
+def _domain_name(text: str, orgs: list[OrgSpan], is_wire: Callable[[str], bool]) -> str | None:
+    """The org (else the capitalised name in `text`) that the release's first usable web domain spells."""
+    domains = [d.casefold() for d in _DOMAIN.findall(text)]
+    domains = [d for d in dict.fromkeys(domains) if d not in _NOT_ISSUER_DOMAINS and not is_wire(d)]
+    for domain in domains:
+        for org in orgs:
+            squashed = _squash(org.name)
+            if squashed == domain or (len(squashed) >= 5 and (squashed in domain or domain in squashed)):
+                return org.name
+    for domain in domains[:2]:
+        for run in _CAPITALISED_RUN.finditer(text):
+            words = run.group(0).split()
+            for size in range(len(words), 0, -1):  # the longest prefix of the run that spells the domain
+                name = " ".join(words[:size]).rstrip(".,")
+                if _squash(name) == domain and not is_wire(name):
+                    return name
+    return None
+
+
+def _about_name(raw: str) -> str:
+    # "About ABVC BioPharma & Its Industry": the company, not what follows it; "About the Company - FitFast": FitFast.
+    raw = re.sub(r"^(?:the\s+)?company\s*[-–—:]\s*", "", raw, flags=re.IGNORECASE)
+    return re.split(r"\s+(?:&|and)\s+(?:its|their)\b", raw, flags=re.IGNORECASE)[0].strip().rstrip(".,;")
+
+
+def find_issuer(text: str, title_end: int, orgs: list[OrgSpan], *, title_start: int = 0,
+                is_wire: Callable[[str], bool] = lambda name: False, symbols: dict[str, str] | None = None,
+                listed: Sequence[str] = ()) -> str | None:
+    """The issuing organisation, by the strength of the evidence: the name between slashes after a dateline date
+    ("/ CloseBot /"), the org named right after a wire dateline; the client of a wire article ("NOTE TO INVESTORS ...
+    relating to X"); the first "About X" paragraph that is not the wire's; an org in the dateline's opening words
+    ("The law firm of Kessler Topaz ...", checked after "About" because NER often misses the issuer there and finds
+    only its ticker); the org (else the capitalised name) that the release's web domain spells; the first company
+    printed with a ticker
+    (`listed`: a wire's article about its client names others in its title); the title's first org. None when the
+    release names none of these. Wire names (`is_wire`) are never the issuer; `symbols` maps ticker symbols found in
+    the release to the companies they were printed after."""
+    symbols = symbols or {}
+    slash = _SLASH_ISSUER.search(text, title_end, title_end + 400)
+    if slash and not is_wire(slash.group(1)):
+        return slash.group(1)
+    orgs = [o for o in orgs if not is_wire(o.name)]
+    dateline = _DATELINE.search(text, title_end, title_end + 600)
     opening = [o for o in orgs if dateline and dateline.end() <= o.start <= dateline.end() + DATELINE_WINDOW]
     if opening and opening[0].start <= dateline.end() + 4:
         return opening[0].name
-    about = _ABOUT.search(text, title_end)
-    if about:
-        # "About ABVC BioPharma & Its Industry": the company, not what follows it.
-        return re.split(r"\s+(?:&|and)\s+(?:its|their)\b", about.group(1), flags=re.IGNORECASE)[0].strip().rstrip(".,;")
+    client = _CLIENT_NOTE.search(text)
+    if client and not is_wire(client.group(1)):
+        name = client.group(1).strip()
+        if not (name.isupper() and " " not in name):
+            return name
+        if name in symbols:  # "relating to ANVS": the company printed before "(NYSE: ANVS)"
+            return symbols[name]
+    for about in _ABOUT.finditer(text, title_end):
+        name = _about_name(about.group(1))
+        if not is_wire(name) and name.casefold() not in ("us", "the company", "company", "the author"):
+            return name
     if opening:
         return opening[0].name
-    in_title = [o for o in orgs if o.start < title_end]
+    named = _domain_name(text, orgs, is_wire)
+    if named:
+        return named
+    if listed:
+        return listed[0]
+    in_title = [o for o in orgs if title_start <= o.start < title_end]
     return in_title[0].name if in_title else None

@@ -147,7 +147,8 @@ def extract_all(nlp, releases: Sequence[Release], progress: Progress) -> list[li
     texts = (release_text(r.title, r.body) for r in releases)
     mentions = []
     with progress.stage("ner", unit="release", total=len(releases)) as ner:
-        for found in extract_mentions(nlp, texts, n_process=ner_processes(len(releases))):
+        for found in extract_mentions(nlp, texts, sources=(r.source for r in releases),
+                                      n_process=ner_processes(len(releases))):
             mentions.append(found)
             ner.advance()
     return mentions

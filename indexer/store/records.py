@@ -10,9 +10,11 @@ from typing import Literal, NamedTuple, get_args
 
 ENTITY_TYPES = ("org", "person", "place", "facility")
 RECORD_TYPES = ("date", "money")
-# Per-release evidence for the catalog (indexer.ingest.evidence), not facet values: see Mention.label.
-EVIDENCE_TYPES = ("alias", "actor", "issuer", "category")
-Label = Literal["org", "person", "place", "facility", "date", "money", "alias", "actor", "issuer", "category"]
+# Per-release evidence for the catalog (indexer.ingest.evidence), not facet values: see Mention.label. A ``wire`` is
+# the service that carried the release (indexer.ingest.wires), a ``ticker`` an "EXCHANGE:SYMBOL" it prints.
+EVIDENCE_TYPES = ("alias", "actor", "issuer", "category", "wire", "ticker")
+Label = Literal["org", "person", "place", "facility", "date", "money", "alias", "actor", "issuer", "category", "wire",
+                "ticker"]
 LABELS: tuple[str, ...] = get_args(Label)
 assert LABELS == ENTITY_TYPES + RECORD_TYPES + EVIDENCE_TYPES  # one vocabulary, written once per meaning
 
