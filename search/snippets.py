@@ -1,5 +1,9 @@
 """Snippets: keyword highlights (escaped text, matches in <mark>) or, for a semantic-only hit, its best passage.
 
+A snippet quotes the release's content, never its boilerplate (indexer.store.boilerplate): not the wire's dateline,
+a byline, an image link, a URL, the About paragraph or the safe-harbour text, which say nothing about this release and
+which a query's words often match ("software company" in every About paragraph).
+
 Whoosh's highlighter re-analyses the whole body for every hit (~3 ms per press release on an idle core, a whole
 page's budget for ten hits). A word's analysed form does not depend on the document, so here each distinct word goes
 through the index's own analyzer once per process (cached) and matching is a dictionary lookup: the same words are
@@ -13,6 +17,8 @@ from html import escape
 
 from whoosh.analysis import Analyzer
 from whoosh.analysis.tokenizers import default_pattern
+
+from indexer.store.boilerplate import content
 
 SNIPPET_CHARS = 300
 # Characters of a body a snippet reads: a 16 MiB release took ~1 s per hit to scan whole. Matches past this point are
@@ -135,9 +141,9 @@ def match_spans(body: str, terms: frozenset[str], analyzer: Analyzer) -> list[tu
 
 
 def keyword_snippet(body: str, terms: frozenset[str], analyzer: Analyzer) -> str | None:
-    """Up to three fragments around the query terms, HTML-escaped, matches in <mark>; None if no term occurs in the
-    first SNIPPET_SCAN_CHARS characters."""
-    body = body[:SNIPPET_SCAN_CHARS]
+    """Up to three fragments around the query terms in the body's content, HTML-escaped, matches in <mark>; None if
+    no term occurs in the content of the first SNIPPET_SCAN_CHARS characters."""
+    body = content(body[:SNIPPET_SCAN_CHARS])
     spans = match_spans(body, terms, analyzer) if terms else []
     if not spans:
         return None
@@ -158,8 +164,8 @@ def keyword_snippet(body: str, terms: frozenset[str], analyzer: Analyzer) -> str
 
 
 def plain_snippet(text: str, chars: int = SNIPPET_CHARS) -> str:
-    """The first `chars` characters, cut at a word boundary, HTML-escaped."""
-    text = " ".join(text[: max(16 * chars, 8192)].split())  # not the whole of a huge body: ~16 chars per kept char
+    """The first `chars` characters of the text's content, cut at a word boundary, HTML-escaped."""
+    text = content(text[: max(16 * chars, 8192)])  # not the whole of a huge body: ~16 chars per kept char
     if len(text) > chars:
         text = text[:chars].rsplit(" ", 1)[0] + " …"
     return escape(text, quote=False)

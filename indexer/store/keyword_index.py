@@ -19,6 +19,7 @@ from whoosh import fields, index
 from whoosh.reading import IndexReader
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 
+from indexer.store.boilerplate import content as content_text
 from indexer.store.records import Release
 
 TITLE_BOOST = 2.0
@@ -29,7 +30,9 @@ SEARCH_FIELDS = ("content", "title")  # what queries are scored on
 LEGACY_FIELDS = ("title", "body")  # indexes written before the `content` field existed
 # 2: adds `content` (title + body as one field). Readers of a version-1 index fall back to title and body.
 # 3: `body` is stored only (it was also indexed, which doubled the analysis cost of writing; queries read `content`).
-SCHEMA_VERSION = 3
+# 4: `content` indexes the body without boilerplate (indexer.store.boilerplate: datelines, bylines, links, About and
+#    safe-harbour paragraphs), so a query does not match a release on its wire's or its company's standard lines.
+SCHEMA_VERSION = 4
 # Entity keys may contain spaces and commas ("haier smart home co., ltd."), never newlines: one key per line.
 ENTITY_SEPARATOR = "\n"
 
@@ -94,7 +97,7 @@ def _document(release: Release, keys: Sequence[str], content: bool) -> dict:
         "url": release.url,
     }
     if content:
-        doc["content"] = f"{release.title}\n{indexed_body(release.body)}"
+        doc["content"] = f"{release.title}\n{content_text(indexed_body(release.body))}"
     when = _as_datetime(release.date)
     if when is not None:
         doc["date"] = when

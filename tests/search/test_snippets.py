@@ -89,3 +89,57 @@ def test_match_spans_equal_whoosh_on_real_releases_whatever_the_terms(shared_dat
             if hits:
                 expected.append((token.startchar, token.endchar, hits[0]))
         assert match_spans(body, terms, A) == expected
+
+
+RELEASE = ("![Acme logo](https://cdn.example/acme.png)\n\nDETROIT, MICHIGAN - June 18, 2025 (NEWMEDIAWIRE) - Acme "
+           "signed a concession agreement with the port of Savannah for its new terminal.\n\n"
+           + " ".join(["The terminal opens next year."] * 12)
+           + "\n\nAbout Acme\n\nAcme is a port software company; see https://acme.example for every port agreement.")
+
+
+def test_snippets_never_quote_the_image_link_dateline_urls_or_about_paragraph():
+    marked = keyword_snippet(RELEASE, TERMS, A)
+    assert marked.startswith("Acme signed a concession <mark")
+    assert marked.count("<mark") == 2  # the About paragraph's "port agreement" is not quoted
+    plain = plain_snippet(RELEASE)
+    assert plain.startswith("Acme signed a concession agreement with the port of Savannah")
+    for snippet in (marked, plain):
+        for gone in ("png", "https", "NEWMEDIAWIRE", "DETROIT", "About Acme", "software company"):
+            assert gone not in snippet
+
+
+def test_words_only_in_the_about_paragraph_give_no_keyword_snippet():
+    assert keyword_snippet(RELEASE, frozenset({"softwar"}), A) is None
+
+
+def test_search_hits_quote_the_news_not_the_boilerplate(tmp_path, fast_nlp, fast_embedder):
+    """Through the engine, in every mode: the snippet is the best passage or the matches in the content."""
+    import json
+
+    from indexer.ingest.build import build_index
+    from search.engine import Engine
+    from search.request import parse_request
+    from tests.standins import NER_NAME
+
+    releases = [
+        {"id": "acme", "title": "Acme signs Savannah terminal deal", "date": "2025-06-18", "body": RELEASE},
+        {"id": "other", "title": "Bakery opens", "date": "2025-06-19",
+         "body": "A bakery opened on Main Street with fresh bread every morning and a new cafe."},
+    ]
+    corpus = tmp_path / "r.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in releases), encoding="utf-8")
+    build_index([corpus], tmp_path / "idx", nlp=fast_nlp, embedder=fast_embedder, ner_model=NER_NAME,
+                progress=False)
+    engine = Engine.open(tmp_path / "idx", embedder=fast_embedder)
+    for mode in ("keyword", "semantic", "hybrid"):
+        # Words only the About paragraph has are not indexed: they match nothing.
+        assert engine.search(parse_request({"q": ["software company"], "mode": [mode]})).total == 0
+        for q in ("port agreement", "concession terminal Savannah"):
+            hits = engine.search(parse_request({"q": [q], "mode": [mode]})).hits
+            acme = [h for h in hits if h.id == "acme"]
+            assert acme, (q, mode)
+            for hit in acme:
+                assert "Acme signed a concession" in hit.snippet.replace('<mark class="hl term0">', "") \
+                    .replace('<mark class="hl term1">', "").replace("</mark>", ""), (q, mode, hit.snippet)
+                for gone in ("png", "https", "NEWMEDIAWIRE", "About Acme", "software company"):
+                    assert gone not in hit.snippet, (q, mode, gone)
