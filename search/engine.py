@@ -24,6 +24,7 @@ from search.collapse import DuplicateGroups
 from search.exact import ExactTerm, exact_terms, tier_positions
 from search.explain import explain_page
 from search.facets import FacetCounter
+from search.feedback import feedback_weight, moved_vector, searched_words
 from search.filters import allowed_releases
 from search.fusion import FusionInputs, fuse
 from search.hit_builder import HitBuilder
@@ -146,8 +147,8 @@ class Engine:
         allowed = allowed_releases(request, self.catalog, self.facet_counter, self.days)
         query = self.keyword.parse(request.q) if request.q and request.mode != "semantic" else None
         keyword = self.keyword.ranked(query, allowed) if query is not None else Run.empty()
-        semantic, similarity = self._semantic_run(request, allowed, query)
-        ranked, fused = self._rank(request, allowed, keyword, semantic, similarity)
+        semantic, similarity = self._semantic_run(request, allowed, query, keyword)
+        ranked, fused = self._rank(request, allowed, keyword, semantic, similarity, searched_words(query))
         matched = ranked.ordinals
         ranked = self.duplicates.collapse(ranked) if request.collapse else ranked  # before tiers: they settle the page
         terms = exact_terms(request.q, self.catalog, self.keyword, self.releases_of) \
@@ -157,8 +158,8 @@ class Engine:
                                             primary=self.days[ranked.ordinals] if by_date else None))
         return ranked, query, keyword, semantic, fused, terms, matched
 
-    def _semantic_run(self, request: SearchRequest, allowed: np.ndarray | None,
-                      query: wq.Query | None) -> tuple[Run, np.ndarray | None]:
+    def _semantic_run(self, request: SearchRequest, allowed: np.ndarray | None, query: wq.Query | None,
+                      keyword: Run) -> tuple[Run, np.ndarray | None]:
         """The semantic candidates that pass the filters, most similar first, and every release's similarity (one
         pass over the vectors). A query without a word the index knows has none: the model's similarity to such
         text is noise (README "Match set": random letters reach the similarity of real queries)."""
@@ -170,10 +171,17 @@ class Engine:
         passage_sims = self.semantic.passage_similarities(vector)
         similarity = self.semantic.release_similarities(vector, passage_sims)
         candidates = within(semantic_candidates(similarity, self.floor), allowed)
+        # Hybrid at its tuned default ranks by a vector moved toward the best keyword matches (search/feedback.py); an
+        # explicit alpha fuses the two plain runs (alpha=1 is exactly the semantic list).
+        weight = feedback_weight(searched_words(query)) if request.mode == "hybrid" and request.alpha is None else 0.0
+        if weight > 0 and len(keyword):
+            vector = moved_vector(vector, self.semantic, keyword.ordinals, weight)
+            passage_sims = self.semantic.passage_similarities(vector)
+            similarity = self.semantic.release_similarities(vector, passage_sims)
         return self.semantic.run(candidates, similarity, passage_sims), similarity
 
     def _rank(self, request: SearchRequest, allowed: np.ndarray | None, keyword: Run, semantic: Run,
-              similarity: np.ndarray | None) -> tuple[Run, FusionInputs | None]:
+              similarity: np.ndarray | None, words: int | None = None) -> tuple[Run, FusionInputs | None]:
         """The ranked list the mode asks for (an empty query: every allowed release, to be sorted by date)."""
         if not request.q:
             ordinals = allowed if allowed is not None else np.arange(self.size, dtype=np.int64)
@@ -182,7 +190,7 @@ class Engine:
             return keyword, None
         if request.mode == "semantic":
             return semantic, None
-        return fuse(request.fusion, request.alpha, keyword, semantic, self.size, similarity)
+        return fuse(request.fusion, request.alpha, keyword, semantic, self.size, similarity, words=words)
 
     # -- lookups ------------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 release is read back for display."""
 from __future__ import annotations
 
+from indexer.store.boilerplate import content_tokens
 from indexer.store.catalog import Catalog
 from indexer.store.keyword_index import stored_release
 from indexer.store.records import Release
@@ -9,7 +10,7 @@ from indexer.store.vectors import PassageMap, passage_words
 from search.hits import Hit
 from search.keyword import KeywordRetriever
 from search.runs import Run
-from search.snippets import keyword_snippet, plain_snippet
+from search.snippets import SNIPPET_SCAN_CHARS, keyword_snippet, plain_snippet
 from search.views import ReleaseView
 from whoosh.query import Query
 
@@ -42,7 +43,8 @@ class HitBuilder:
             if ordinal in keyword_ranks and query is not None:
                 snippet = keyword_snippet(release.body, terms, self._keyword.text_analyzer)
             if snippet is None and ordinal in semantic_ranks:
-                snippet = plain_snippet(self._passage_text(release.body, semantic_ranks[ordinal].passage))
+                passage = self._passage_text(release.body, semantic_ranks[ordinal].passage)
+                snippet = plain_snippet(passage) if passage else None
             hits.append(Hit(
                 id=rid, title=release.title, date=release.date, source=release.source, url=release.url, score=score,
                 snippet=snippet if snippet is not None else plain_snippet(release.body),
@@ -52,5 +54,9 @@ class HitBuilder:
         return hits
 
     def _passage_text(self, body: str, passage: int | None) -> str:
+        """The passage's words without boilerplate, read from the body's content (paragraph rules, such as About
+        paragraphs, need the body's line breaks, which a passage's words have lost)."""
         p = self._passages
-        return passage_words(body, int(p.passage_start[passage]), int(p.passage_end[passage]))
+        start, end = int(p.passage_start[passage]), int(p.passage_end[passage])
+        text = " ".join(t.text for t in content_tokens(body[:SNIPPET_SCAN_CHARS]) if start <= t.index < end)
+        return text or passage_words(body, start, end)

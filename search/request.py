@@ -9,7 +9,7 @@ from typing import Iterable, Mapping, Sequence
 
 from indexer.store.records import CATEGORIES
 from indexer.store.records import ENTITY_TYPES
-from search.fusion import DEFAULT_ALPHA, DEFAULT_FUSION, FUSIONS
+from search.fusion import DEFAULT_ALPHA_TEXT, DEFAULT_FUSION, FUSIONS
 
 MODES = ("hybrid", "keyword", "semantic")
 FACET_SIZE = 15  # values shown per facet type unless the request asks for more
@@ -42,7 +42,7 @@ PARAMETERS: dict[str, str] = {
     "fusion": "hybrid mode: how the two rankings combine, one of " + ", ".join(FUSIONS)
               + f" (default {DEFAULT_FUSION})",
     "alpha": "hybrid mode: weight of the semantic side, 0 to 1 (0 = keyword only, 1 = semantic only; default "
-             + ", ".join(f"{DEFAULT_ALPHA[f]} for {f}" for f in FUSIONS) + ")",
+             + DEFAULT_ALPHA_TEXT + ")",
     "exact": "1 (default) keeps releases containing a quoted phrase or a known entity name from the query "
              "above those that lack it; 0 ranks by fusion alone",
     "collapse": "1 (default) lists one release per announcement (copies on other wires and corrections are grouped "

@@ -1,26 +1,22 @@
-"""Boilerplate: the parts of a press release that are not its news, left out of what is embedded, indexed and quoted.
+"""Boilerplate: the parts of a press release that are not its news, left out of what a snippet quotes.
 
 Wire services wrap every release in the same text: a dateline with the wire's name ("VANCOUVER, BC - June 2, 2026
 (NEWMEDIAWIRE) -"), bylines ("By Meg Flippin, Benzinga"), markdown image links and raw URLs, "About <company>"
-paragraphs, contacts, disclaimers and safe-harbour paragraphs ("actual results may differ materially"). Left in, they
-fill a release's first passage (two 96-word windows are all that is embedded), make every Benzinga article look alike
-to the model, match queries on words the release is not about, and are what a snippet quotes.
+paragraphs, contacts, disclaimers and safe-harbour paragraphs ("actual results may differ materially"). A snippet
+that quotes them tells the reader nothing about the release. Keyword search and the embedded passages still read
+them: left out of either, in-domain relevance fell (README "Relevance on press releases"; datelines and About
+paragraphs hold places and descriptions analysts search for).
 
 The rules only delete: the content is the body's own tokens (whitespace-separated, as `str.split` gives them), in
-order, minus the characters the rules drop. So a content token knows its place in the body, and passages cut from the
-content still point at the body's words (indexer.store.vectors.passage_words). The body itself is kept whole: it is
-what a release page shows.
-
-This module lives in the store layer because both sides use it: the indexer embeds and indexes the content, and
-search quotes it (search may read the store, never the ingest package).
+order, minus the characters the rules drop. So a content token knows its place in the body, and a passage's span of
+body words (indexer.store.vectors.passage_words) can be quoted without its boilerplate. The body itself is kept whole:
+it is what a release page shows. The module sits in the store layer, beside the body it reads, so that both search
+(which may not import the ingest package) and the indexer can use it.
 """
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
-
-# Bump when the rules change: what was embedded and indexed depends on them.
-RULES_VERSION = 1
 
 _WIRES = (r"\(NEWMEDIAWIRE\)|\(NewMediaWire\)|/24-7PressRelease/|\((?:AI)?Newsworthy(?:\.ai)?\)|\(BUSINESS WIRE\)"
           r"|/PRNewswire/|\(GLOBE NEWSWIRE\)|\(NOTICIAS NEWSWIRE\)|\[Noticias Newswire\]|\(500NewsWire\)"
