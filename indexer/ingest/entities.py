@@ -218,6 +218,9 @@ def release_mentions(text: str, spans: Iterable[_Span], wire: Wire | None = None
     issuer = find_issuer(text, title_end, orgs, title_start=wire.headline_start, is_wire=wire.is_wire,
                          symbols=symbols, listed=list(dict.fromkeys(symbols.values())))
     issuer = normalise_name(issuer, "org") if issuer else None
+    people = {entity_key(m.name) for m in mentions if m.label == "person" and " " in m.name}  # full names only
+    if issuer and entity_key(issuer) in people | {p.rsplit(" ", 1)[-1] for p in people}:
+        issuer = None  # "About Rocky Rochford": a person, and the issuer facet lists organisations
     if issuer and not wire.is_wire(issuer):
         mentions.append(Mention(issuer, "issuer"))
     if text.strip():
@@ -228,23 +231,11 @@ def release_mentions(text: str, spans: Iterable[_Span], wire: Wire | None = None
 # The contact block closing a release names its people ("Media Contact: Jane Doe, Acme Corp"); NER reads it too.
 _CONTACT = re.compile(r"(?:Media|Press|Investor|PR)?[ \t]*Contacts?(?:[ \t]*Details|[ \t]*Information)?[ \t]*:?|"
                       r"For (?:more information|media inquiries|press inquiries)", re.IGNORECASE)
-CONTACT_CHARS = 400
-
-
-_LINE = re.compile(r"[^\n]+")
-
-
-def _blank_subheadings(text: str) -> str:
-    """`text` with its Title Case subheading lines ("Why Current Green Energy Solutions Fall Short") blanked, same
-    length: NER reads every word of such a line as a name. A line with digits (a dateline) or closing punctuation
-    is prose and stays."""
-    chars = list(text)
-    for line in _LINE.finditer(text):
-        words = line.group(0).split()
-        if 0 < len(words) <= 14 and not any(c.isdigit() for c in line.group(0)) \
-                and line.group(0).rstrip()[-1] not in ".!?:;,\"”)" and _is_title_case(line.group(0)):
-            chars[line.start():line.end()] = " " * (line.end() - line.start())
-    return "".join(chars)
+CONTACT_CHARS = 250
+# A line past the lead worth the name patterns: it holds a legal form or a ticker's "(EXCHANGE:".
+_PATTERN_LINE = re.compile(r"^.*(?:\b(?:Inc|Ltd|LTD|LLC|Corp|Corporation|Limited|PLC|plc|GmbH|KGaA|AG|LLP|L\.P|S\.A|"
+                           r"N\.V|B\.V|Pty|Pte|Bhd|Co|S\.r\.l|Srl|SRL|Ltda|Oyj|S\.p\.A)\b|\(\s*[A-Z][A-Za-z. -]{1,15}:).*$",
+                           re.MULTILINE)
 
 
 def _ner_parts(text: str, wire: Wire, ner_words: int | None) -> list[tuple[str, int, str]]:
@@ -255,9 +246,10 @@ def _ner_parts(text: str, wire: Wire, ner_words: int | None) -> list[tuple[str, 
     body_start = min(len(text), title_end + 2)
     title_start = min(wire.headline_start, title_end)
     body_end = max(body_start, wire.tail_start)
-    lead = ner_lead(text[body_start:body_end], ner_words)
-    body = _blank_subheadings(blank_marks(lead, wire, body_start))
-    parts = [(text[title_start:title_end], title_start, "title"), (body, body_start, "body")]
+    # The headline counts in the NER budget, as it did when it was read with the body.
+    budget = None if ner_words is None else max(0, ner_words - len(text[title_start:title_end].split()))
+    lead = ner_lead(text[body_start:body_end], budget)
+    parts = [(text[title_start:title_end], title_start, "title"), (blank_marks(lead, wire, body_start), body_start, "body")]
     contacts = [m for m in _CONTACT.finditer(text, body_start + len(lead), body_end)]
     if ner_words is not None and contacts:
         start = contacts[-1].start()
@@ -302,8 +294,9 @@ def extract_mentions(
             rest_end = wire.tail_start if rest_end is None else rest_end
             if rest_at < rest_end:
                 rest = text[rest_at:rest_end]
-                if ruler is not None:
-                    spans += _spans(ruler(nlp.make_doc(rest)), rest_at, "tail")
+                if ruler is not None:  # only the lines that can hold a legal form or a ticker: tokenizing is the cost
+                    for line in _PATTERN_LINE.finditer(rest):
+                        spans += _spans(ruler(nlp.make_doc(line.group(0))), rest_at + line.start(), "tail")
                 spans += [_Span("GPE", rest_at + start, rest_at + end, rest[start:end], 1, "tail", True)
                           for start, end, _ in find_places(rest)]
                 spans += [_Span("FAC", rest_at + start, rest_at + end, rest[start:end], 2, "tail", True)

@@ -15,6 +15,7 @@ LEGAL_FORMS: tuple[str, ...] = tuple("""
     Co. Co Ltd. Ltd Limited Inc. Inc Incorporated Corp. Corp Corporation
     LLC L.L.C. LLP LP L.P. PLC plc
     SA S.A. AG SE NV N.V. BV B.V. GmbH KG AB ASA Oyj SpA S.p.A. Bhd. Bhd Pty. Pty
+    KGaA S.r.l. Srl SRL srl Pte. Pte Ltda. Ltda K.K. S.L.
     """.split())
 
 # Spellings that are also ordinary words or abbreviations after a name ("Co-Founder", Nevada, Alberta, "SE Asia",

@@ -49,7 +49,10 @@ _NON_PERSON_HEADS = frozenset("""
     city county district university college institute hospital centre center association
     committee ministry council technology technologies logistics labs lab capital partners ventures
     therapeutics biosciences pharmaceuticals pharma health foundation media network studios games energy
-    mining resources solutions systems services recovery""".split()) | {
+    mining resources solutions systems services recovery digital garden gardens marketing consulting agency studio
+    software analytics finance financial insurance realty homes motors metals minerals gold silver uranium copper
+    biotech medical clinic dental law legal roofing plumbing construction printing foods brands apparel jewelers
+    fitness wellness wire news magazine club""".split()) | {
     form.casefold() for form in LEGAL_FORMS if form not in AMBIGUOUS and "." not in form}
 _HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|madam)\.?\s+", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»"

@@ -72,7 +72,9 @@ def ruler_patterns() -> list[dict]:
     connector = {"LOWER": {"IN": _CONNECTORS}}
     legal = {"TEXT": {"IN": _LEGAL_TOKENS}}
     bracket = [{"ORTH": "("}, {"LOWER": {"IN": ["group", "holdings", "holding", "international"]}}, {"ORTH": ")"}]
-    names = [[word, {**word, "OP": "{0,5}"}], [word, {**word, "OP": "{0,3}"}, connector, word, {**word, "OP": "{0,2}"}]]
+    hyphen = {"ORTH": "-"}  # "D-Wave Quantum Inc.": spaCy splits the hyphen off
+    names = [[word, {**word, "OP": "{0,5}"}], [word, {**word, "OP": "{0,3}"}, connector, word, {**word, "OP": "{0,2}"}],
+             [word, hyphen, word, {**word, "OP": "{0,4}"}]]
     tails = [[legal], [legal, {"ORTH": ",", "OP": "?"}, legal], [{"ORTH": ","}, legal],
              [*bracket, legal], [*bracket, legal, {"ORTH": ",", "OP": "?"}, legal]]
     patterns = [{"label": "ORG", "pattern": name + tail, "id": "legal-name"} for name in names for tail in tails]

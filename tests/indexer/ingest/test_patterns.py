@@ -28,6 +28,8 @@ def ents(nlp, text: str) -> list[tuple[str, str]]:
     ("Ring and Ping Inc. emerges as a provider.", "Ring and Ping Inc."),
     ("A loan from Bank of America Corp. closed.", "Bank of America Corp."),
     ("Roth Capital Partners, LLC acted as manager.", "Roth Capital Partners, LLC"),
+    ("Companies like D-Wave Quantum Inc. grow.", "D-Wave Quantum Inc."),
+    ("The majority owner XX Settembre srl agreed.", "XX Settembre srl"),
     ("Today Acme Robotics Inc. announced a robot.", "Acme Robotics Inc."),  # never glues a sentence's first word
 ])
 def test_a_name_ending_in_a_legal_form_is_one_org_never_split_at_and_or_brackets(ruler, text, name):
