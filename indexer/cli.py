@@ -29,11 +29,14 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
                    "which ships with the package]; an existing index keeps its own.")
 @click.option("--ner-model", default=None, help=f"spaCy pipeline for entities [default: {DEFAULT_NER_MODEL}].")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="auto", default=None, metavar="[auto|ADDRESS]",
+              help="Build a new index with NER and embedding on a Ray cluster: auto (the default value) joins the "
+                   "cluster this machine runs or starts a local one; HOST:6379 joins that head. Put PATHs first.")
 @click.option("--problems", "problems_file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write every problem (skipped files and lines, warnings) to FILE as JSON lines: "
                    '{"origin", "reason", "skipped"}; the summary shows the first 20 of each kind.')
 def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, model: str | None,
-                  ner_model: str | None, quiet: bool, problems_file: str | None) -> None:
+                  ner_model: str | None, quiet: bool, ray_address: str | None, problems_file: str | None) -> None:
     """Index releases from files or folders (.txt .md .html .jsonl .jsonl.gz); no PATH means seeds/.
 
     On an existing index this adds the releases (a known id replaces that release, an unchanged one is skipped)
@@ -42,6 +45,8 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
     from indexer.ingest.build import BuildError, build_index
     from indexer.ingest.update import update_index
 
+    if ray_address is not None and Path(ray_address).exists():  # `--ray FILE`: the option took the PATH
+        raise click.UsageError(f"--ray takes auto or a head's HOST:PORT, not {ray_address!r}: put PATHs before --ray")
     targets = list(paths) or [str(SEEDS)]
     where = resolve_index_dir(index_dir)
     before = _live_version(where)
@@ -50,11 +55,15 @@ def index_command(paths: tuple[str, ...], index_dir: str | None, rebuild: bool, 
             existing = not rebuild and current_version(where) is not None
         except IndexNotFound:
             existing = False
+        if existing and ray_address is not None:
+            raise click.ClickException(f"--ray builds a new index; updates run locally ({where} exists: add "
+                                       "--rebuild to build it anew on Ray, or leave out --ray to update it)")
         if existing:
             summary = update_index(targets, where, embedding_model=model, ner_model=ner_model, progress=not quiet)
         else:
             summary = build_index(targets, where, embedding_model=model or DEFAULT_EMBEDDING_MODEL,
-                                  ner_model=ner_model or DEFAULT_NER_MODEL, progress=not quiet)
+                                  ner_model=ner_model or DEFAULT_NER_MODEL, progress=not quiet,
+                                  ray_address=ray_address)
     except BuildError as exc:
         raise click.ClickException(str(exc) + _write_problems(problems_file, exc.problems)) from exc
     except (IndexBusy, ValueError) as exc:

@@ -36,24 +36,36 @@ def build_index(
     nlp=None,
     progress: bool = True,
     on_stage: StageHook | None = None,
+    ray_address: str | None = None,
 ) -> BuildSummary:
     """Index every release under `paths` into a new version of `index_dir` (replacing all others) and publish it.
 
     `progress` shows a bar per stage; `on_stage` is told each point of pipeline.STAGES the build reaches.
+    `ray_address` ("auto" or a head's HOST:PORT): NER and embedding run as Ray tasks on that cluster
+    (indexer.ingest.distributed), with `nlp` and `embedder`, when given, shipped to its workers.
     """
     index_dir = Path(index_dir)
     report = Progress(show=progress, on_stage=on_stage)
     roots = index_roots(paths)
     with layout.writer_lock(index_dir):
         releases, problems = read_input(paths, report, roots)
-        mentions, embedder = analyse(releases, report, nlp=nlp, ner_model=ner_model, embedder=embedder,
-                                     embedding_model=embedding_model)
+        vectors = None  # a Ray build's passage vectors and map, computed on the cluster
+        if ray_address is None:
+            mentions, embedder = analyse(releases, report, nlp=nlp, ner_model=ner_model, embedder=embedder,
+                                         embedding_model=embedding_model)
+        else:
+            from indexer.ingest.distributed import analyse_on_ray  # imports Ray, which a local build never loads
+
+            mentions, embedder, vectors = analyse_on_ray(releases, report, address=ray_address, nlp=nlp,
+                                                         ner_model=ner_model, embedder=embedder,
+                                                         embedding_model=embedding_model)
         with report.stage("ner"):
             catalog = build_catalog([r.id for r in releases], mentions)
         version, described = write_version(index_dir, VersionPlan(
-            releases, catalog, embedder,
+            releases, catalog, embedder if vectors is None else None,
             lambda passages: manifest(embedder.name, embedder.dim, embedder.precision, ner_model, passages, catalog,
                                       sum(not p.kept for p in problems), roots=roots),
+            kept=vectors,  # a Ray build's vectors are written as they are, like an update's kept ones
         ), report)
         # The server's query vectors come from an ONNX export of this model; make it while the model is loaded.
         prepare_query_encoder(embedder)

@@ -142,13 +142,15 @@ def ner_processes(releases: int) -> int:
     return max(1, min(os.cpu_count() or 1, 2)) if releases >= PARALLEL_NER_MIN else 1
 
 
-def extract_all(nlp, releases: Sequence[Release], progress: Progress) -> list[list[Mention]]:
-    """NER mentions of every release (NER reads the opening NER_WORDS words of each; evidence reads it all)."""
+def extract_all(nlp, releases: Sequence[Release], progress: Progress,
+                processes: int | None = None) -> list[list[Mention]]:
+    """NER mentions of every release (NER reads the opening NER_WORDS words of each; evidence reads it all), in
+    `processes` NER processes (default: ner_processes)."""
     texts = (release_text(r.title, r.body) for r in releases)
     mentions = []
     with progress.stage("ner", unit="release", total=len(releases)) as ner:
         for found in extract_mentions(nlp, texts, sources=(r.source for r in releases),
-                                      n_process=ner_processes(len(releases))):
+                                      n_process=processes or ner_processes(len(releases))):
             mentions.append(found)
             ner.advance()
     return mentions
