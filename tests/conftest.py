@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.standins import NER_NAME, hashed_words_embedder, ruler_nlp, write_tiny_corpus
+from tests.standins import NER_NAME, TINY_CORPUS, TINY_COPIES, hashed_words_embedder, ruler_nlp, write_tiny_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -189,6 +189,27 @@ def tiny_index(tmp_path_factory, fast_nlp, fast_embedder) -> Path:
 @pytest.fixture(scope="session")
 def tiny_engine(tiny_index, fast_embedder):
     return _engine(tiny_index, fast_embedder)
+
+
+@pytest.fixture(scope="session")
+def copies_index(tmp_path_factory, fast_nlp, fast_embedder) -> Path:
+    """TINY_CORPUS plus TINY_COPIES (copies whose duplicate grouping is known), indexed with the stand-ins."""
+    corpus = write_tiny_corpus(tmp_path_factory.mktemp("copies-corpus") / "copies.jsonl", TINY_CORPUS + TINY_COPIES)
+    return _built_index(tmp_path_factory, "copies-index", corpus, fast_nlp, fast_embedder, ner_model=NER_NAME)
+
+
+@pytest.fixture(scope="session")
+def copies_engine(copies_index, fast_embedder):
+    return _engine(copies_index, fast_embedder)
+
+
+@pytest.fixture(scope="module")
+def base_url(tiny_index, fast_embedder):
+    """http://127.0.0.1:PORT of a real waitress server over the tiny index (a module may override it)."""
+    from tests.servers import server_url
+
+    with server_url(tiny_index, fast_embedder) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

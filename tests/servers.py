@@ -25,3 +25,10 @@ def running_server(index_dir: Path, embedder, threads: int = 4) -> Iterator[tupl
         srv.task_dispatcher.shutdown()
         wasyncore.close_all(srv._map)
         runner.join(timeout=10)
+
+
+@contextmanager
+def server_url(index_dir: Path, embedder) -> Iterator[str]:
+    """The base URL (http://127.0.0.1:PORT) of a running_server over `index_dir` while the block runs."""
+    with running_server(index_dir, embedder) as (host, port):
+        yield f"http://{host}:{port}"

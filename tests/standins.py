@@ -127,7 +127,23 @@ TINY_CORPUS: tuple[dict[str, str], ...] = (
 )
 
 
-def write_tiny_corpus(path: Path) -> Path:
-    """TINY_CORPUS as the JSONL the indexer reads."""
-    path.write_text("".join(json.dumps(r) + "\n" for r in TINY_CORPUS), encoding="utf-8")
+# Copies of TINY_CORPUS releases whose duplicate grouping is known (tests/search/test_duplicates.py says which):
+# t1-wire (t1 on another wire the next day), t3-fix (a correction of t3 with a rewritten body), t2-q3 (t2's text for
+# another quarter months later: not a copy), t6-agm / t6-agm-b (a short generic title shared by two organisations the
+# same week: not copies).
+TINY_COPIES: tuple[dict[str, str], ...] = (
+    {**TINY_CORPUS[0], "id": "t1-wire", "date": "2024-01-16", "source": "wire-b", "url": "https://example.com/t1-wire"},
+    {**TINY_CORPUS[2], "id": "t3-fix", "date": "2024-02-22", "title": "Correction: " + TINY_CORPUS[2]["title"],
+     "body": "Borealis Sensors corrects yesterday's headcount: the Texas plant will employ 250 people, not 200."},
+    {**TINY_CORPUS[1], "id": "t2-q3", "date": "2024-10-10", "title": "Acme Robotics reports record quarterly revenue"},
+    {"id": "t6-agm", "date": "2024-05-02", "source": "wire-c", "url": "https://example.com/agm",
+     "title": "Notice of annual meeting", "body": "Harbor Bank will hold its annual meeting in Oslo on 30 May."},
+    {"id": "t6-agm-b", "date": "2024-05-03", "source": "wire-c", "url": "https://example.com/agm-b",
+     "title": "Notice of Annual Meeting", "body": "Northwind Energy shareholders meet in Aberdeen in June to vote."},
+)
+
+
+def write_tiny_corpus(path: Path, releases: Sequence[dict[str, str]] = TINY_CORPUS) -> Path:
+    """Releases (TINY_CORPUS by default) as the JSONL the indexer reads."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in releases), encoding="utf-8")
     return path

@@ -9,16 +9,11 @@ axe-core comes with the `axe-playwright-python` package (its axe.min.js, run off
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.servers import running_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 PAGES = {
@@ -33,24 +28,6 @@ PAGES = {
     "not-found": "/releases/nope",
 }
 FIRST_RESULT = "ol.hits li.hit a.title"
-
-
-@pytest.fixture(scope="module")
-def base_url(tiny_index, fast_embedder):
-    with running_server(tiny_index, fast_embedder) as (host, port):
-        yield f"http://{host}:{port}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.skip("chromium is not installed (make test installs it: apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,48 +4,20 @@ Needs /usr/bin/chromium (`make test` installs it) and never downloads a browser:
 """
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.servers import server_url
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def base_url(seed_index, embedder):
-    from waitress.server import create_server
-
-    from web.app import create_app
-
-    app = create_app({"INDEX_DIR": seed_index, "EMBEDDER": embedder})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def page():
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.skip("chromium is not installed (make test installs it: apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        yield page
-        browser.close()
+    """The two seed releases, indexed with the real models."""
+    with server_url(seed_index, embedder) as url:
+        yield url
 
 
 def test_search_filter_by_an_org_and_open_its_entity_page(base_url, page):

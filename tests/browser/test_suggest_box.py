@@ -6,34 +6,9 @@ Needs /usr/bin/chromium (`make test` installs it); never downloads a browser.
 """
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
-from tests.servers import running_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def base_url(tiny_index, fast_embedder):
-    with running_server(tiny_index, fast_embedder) as (host, port):
-        yield f"http://{host}:{port}"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.skip("chromium is not installed (make test installs it: apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_typing_fills_the_datalist_under_the_csp(base_url, browser):

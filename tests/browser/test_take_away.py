@@ -7,36 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import feedparser
-import pytest
-
-from tests.servers import running_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def base_url(tiny_index, fast_embedder):
-    with running_server(tiny_index, fast_embedder) as (host, port):
-        yield f"http://{host}:{port}"
-
-
-@pytest.fixture(scope="module")
-def page():
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.skip("chromium is not installed (make test installs it: apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(accept_downloads=True)
-        yield page
-        browser.close()
 
 
 def test_download_the_whole_filtered_list_and_follow_the_feeds(base_url, page):

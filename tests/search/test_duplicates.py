@@ -17,39 +17,19 @@ from indexer.store import layout
 from indexer.store.duplicates import DUPLICATES, DuplicateData, read_groups, title_key
 from search.engine import Engine
 from search.request import parse_request
-from tests.standins import NER_NAME, TINY_CORPUS
+from tests.standins import TINY_COPIES, TINY_CORPUS
 
-T1, T2, T3 = TINY_CORPUS[0], TINY_CORPUS[1], TINY_CORPUS[2]
-COPIES = (
-    {**T1, "id": "t1-wire", "date": "2024-01-16", "source": "wire-b", "url": "https://example.com/t1-wire"},
-    {**T3, "id": "t3-fix", "date": "2024-02-22", "title": "Correction: " + T3["title"],
-     "body": "Borealis Sensors corrects yesterday's headcount: the Texas plant will employ 250 people, not 200."},
-    {**T2, "id": "t2-q3", "date": "2024-10-10", "title": "Acme Robotics reports record quarterly revenue"},
-    {"id": "t6-agm", "date": "2024-05-02", "source": "wire-c", "url": "https://example.com/agm",
-     "title": "Notice of annual meeting", "body": "Harbor Bank will hold its annual meeting in Oslo on 30 May."},
-    {"id": "t6-agm-b", "date": "2024-05-03", "source": "wire-c", "url": "https://example.com/agm-b",
-     "title": "Notice of Annual Meeting", "body": "Northwind Energy shareholders meet in Aberdeen in June to vote."},
-)
-
-
-def _build(tmp_path_factory, name, releases, fast_nlp, fast_embedder):
-    from indexer.ingest.build import build_index
-
-    corpus = tmp_path_factory.mktemp(name) / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps(r) + "\n" for r in releases), encoding="utf-8")
-    index_dir = tmp_path_factory.mktemp(name + "-index")
-    build_index([corpus], index_dir, nlp=fast_nlp, embedder=fast_embedder, progress=False, ner_model=NER_NAME)
-    return index_dir
+COPIES = TINY_COPIES
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, fast_nlp, fast_embedder):
-    return _build(tmp_path_factory, "dups", list(TINY_CORPUS) + list(COPIES), fast_nlp, fast_embedder)
+def index_dir(copies_index):
+    return copies_index
 
 
 @pytest.fixture(scope="module")
-def engine(index_dir, fast_embedder):
-    return Engine.open(index_dir, embedder=fast_embedder)
+def engine(copies_engine):
+    return copies_engine
 
 
 def groups_of(engine: Engine) -> list[list[str]]:
@@ -126,10 +106,11 @@ def test_a_version_without_the_file_has_every_release_alone(index_dir, tmp_path,
     assert np.array_equal(read_groups(version, old.release_ids), np.arange(old.size))
 
 
-def test_an_update_hashes_only_new_releases_and_regroups(tmp_path_factory, fast_nlp, fast_embedder):
+def test_an_update_hashes_only_new_releases_and_regroups(tiny_index, tmp_path_factory, fast_nlp, fast_embedder):
     from indexer.ingest.update import update_index
 
-    index_dir = _build(tmp_path_factory, "dups-update", TINY_CORPUS, fast_nlp, fast_embedder)
+    index_dir = tmp_path_factory.mktemp("dups-update") / "index"
+    shutil.copytree(tiny_index, index_dir)
     before = DuplicateData.load(layout.current_version(index_dir) / DUPLICATES)
     more = tmp_path_factory.mktemp("dups-more") / "more.jsonl"
     more.write_text(json.dumps(COPIES[0]) + "\n", encoding="utf-8")

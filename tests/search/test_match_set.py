@@ -1,7 +1,7 @@
 """The match set (search/match_set.py, search/minimum_match.py): what a query matches does not depend on the filters,
 so a facet count is exactly what clicking the value returns, `total` counts the list, and nonsense matches nothing.
 
-The facet checks run over TINY_CORPUS plus the duplicate copies of tests/search/test_duplicates.py (so the collapsed
+The facet checks run over TINY_CORPUS plus TINY_COPIES (tests/standins.py: copies, so the collapsed
 list is checked too), built with the stand-in models, for every value shown of every facet, in every mode.
 """
 from __future__ import annotations
@@ -13,8 +13,6 @@ from search.engine import Engine
 from search.match_set import SemanticFloor, semantic_candidates, within
 from search.minimum_match import minimum_match, word_weights
 from search.request import parse_request
-from tests.search.test_duplicates import COPIES, _build
-from tests.standins import TINY_CORPUS
 
 QUERIES = ("wind turbine inspection robots", "lidar sensors", "Acme Robotics", "annual meeting", "quarterly revenue",
            "robots", "financing agreement offshore wind", "trees in the garden", "Oslo")
@@ -22,8 +20,8 @@ FACETS = ("org", "person", "place", "facility", "issuer", "category", "month")
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, fast_nlp, fast_embedder):
-    return _build(tmp_path_factory, "match-set", list(TINY_CORPUS) + list(COPIES), fast_nlp, fast_embedder)
+def index_dir(copies_index):
+    return copies_index
 
 
 @pytest.fixture(scope="module")

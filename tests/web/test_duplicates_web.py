@@ -1,27 +1,18 @@
 """Duplicate grouping through HTTP (issue 15, item 4): `collapse` on /api/search and /search, the hit's `versions`
-in the JSON and "N more versions" on the results page, over the corpus of tests/search/test_duplicates.py."""
+in the JSON and "N more versions" on the results page, over TINY_CORPUS plus TINY_COPIES (tests/standins.py)."""
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 
 import pytest
 
-from tests.search.test_duplicates import COPIES
-from tests.standins import NER_NAME, TINY_CORPUS
 from web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, fast_nlp, fast_embedder):
-    from indexer.ingest.build import build_index
-
-    corpus = tmp_path_factory.mktemp("dups-web") / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps(r) + "\n" for r in list(TINY_CORPUS) + list(COPIES)), encoding="utf-8")
-    index_dir = tmp_path_factory.mktemp("dups-web-index")
-    build_index([corpus], index_dir, nlp=fast_nlp, embedder=fast_embedder, progress=False, ner_model=NER_NAME)
-    return create_app({"INDEX_DIR": index_dir, "EMBEDDER": fast_embedder, "TESTING": True}).test_client()
+def client(copies_index, fast_embedder):
+    return create_app({"INDEX_DIR": copies_index, "EMBEDDER": fast_embedder, "TESTING": True}).test_client()
 
 
 def api(client, query: str) -> dict:

@@ -15,7 +15,6 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, positiv
                                                 response_schema_conformance, status_code_conformance)
 
 from search.request import RequestError, check_query_size, check_query_syntax
-from tests.servers import running_server
 
 pytestmark = pytest.mark.system  # a real server on a loopback port
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
@@ -44,12 +43,6 @@ def _rules_beyond_the_schema(case) -> bool:
 # is not the one sent (e.g. `explain` left out of the URL and then reported as "accepted").
 EXTRA = {"positive": [positive_data_acceptance], "negative": []}
 EXAMPLES = 60  # per operation and generation mode: the whole run stays well under a minute
-
-
-@pytest.fixture(scope="module")
-def base_url(tiny_index, fast_embedder):
-    with running_server(tiny_index, fast_embedder) as (host, port):
-        yield f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")
