@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from search.match_set import DEFAULT_FLOOR
 from search.request import EntityFilter, SearchRequest
 
 PORTS = "004_adb0e8ee3c5d47dd"  # SITC, Hisense and Qingdao Port
@@ -102,7 +103,8 @@ def test_keyword_snippet_marks_matches_and_semantic_hit_gets_its_passage(seed_en
 
 def test_explain_gives_ranks_scores_and_similarities(seed_engine):
     default = seed_engine.search(SearchRequest(q="Hisense port", explain=True)).hits[0].to_json()["explain"]["fusion"]
-    assert (default["method"], default["alpha"]) == ("convex", 0.5)  # the default chosen on SciFact train
+    # The default: convex, with the short-query semantic weight (two words: SHORT_ALPHA, tuned on press releases).
+    assert (default["method"], default["alpha"]) == ("convex", 0.3)
     result = seed_engine.search(SearchRequest(q="Hisense port", fusion="rrf", explain=True))
     first = result.hits[0].to_json()["explain"]
     assert first["keyword"]["rank"] == 1 and first["keyword"]["score"] > 0
@@ -167,12 +169,12 @@ def test_hyphenated_names_match_and_never_exclude(seed_engine):
 
 def test_quoted_phrase_keeps_its_release_on_top_and_explain_says_why(seed_engine):
     result = seed_engine.search(SearchRequest(q='"Qingdao Port"', explain=True))
-    assert [h.id for h in result.hits] == [PORTS, CIMC]  # CIMC comes only from the semantic side
+    # The CIMC release (railway logistics in Yunnan) is not near enough in meaning to pad the list (semantic floor).
+    assert [h.id for h in result.hits] == [PORTS]
     assert result.hits[0].to_json()["explain"]["exact"]["contains"] == [{"kind": "phrase", "text": "Qingdao Port"}]
-    assert result.hits[1].to_json()["explain"]["exact"]["contains"] == []
-    assert result.hits[1].to_json()["explain"]["keyword"] is None
     other = seed_engine.search(SearchRequest(q='"Mohan Port" railway', explain=True))
-    assert [h.id for h in other.hits] == [CIMC, PORTS]
+    assert [h.id for h in other.hits] == [CIMC]
+    assert other.hits[0].to_json()["explain"]["exact"]["contains"] == [{"kind": "phrase", "text": "Mohan Port"}]
 
 
 def test_entity_named_in_the_query_is_recognised_from_the_catalog(seed_engine):
@@ -198,7 +200,11 @@ def test_explain_is_truthful_for_each_mode_and_fusion(seed_engine):
         f = hit.to_json()["explain"]["fusion"]
         assert (f["method"], f["alpha"], f["weights"]) == ("convex", 0.3, {"keyword": 0.7, "semantic": 0.3})
         assert hit.score == pytest.approx(0.7 * f["keyword_normalised"] + 0.3 * f["semantic_normalised"], abs=1e-6)
-        assert f["similarity"] == hit.to_json()["explain"]["semantic"]["similarity"]
+        semantic = hit.to_json()["explain"]["semantic"]
+        if semantic is None:  # below the semantic floor: not in the semantic list, so nothing from that side
+            assert f["semantic_normalised"] == 0.0 and f["similarity"] < DEFAULT_FLOOR.absolute
+        else:
+            assert f["similarity"] == semantic["similarity"]
     assert convex.hits[0].to_json()["explain"]["fusion"]["keyword_normalised"] == 1.0  # the best BM25 is the top of the scale
     rrf = seed_engine.search(SearchRequest(q="Hisense port", fusion="rrf", alpha=0.25, explain=True)).hits[0]
     k, s = rrf.to_json()["explain"]["keyword"]["rank"], rrf.to_json()["explain"]["semantic"]["rank"]

@@ -29,10 +29,16 @@ def ranked_pairs(retriever, q, allowed=None):
 @pytest.mark.parametrize("text", QUERIES)
 def test_impacts_match_whoosh_scores_and_match_set(retriever, text):
     expected = whoosh_scores(retriever, text)
-    got = dict(ranked_pairs(retriever, retriever.parse(text)))
+    everything = retriever.parse(text)
+    everything.min_share = 0.0  # no minimum match: Whoosh's own OR match set
+    got = dict(ranked_pairs(retriever, everything))
     assert set(got) == set(expected)
     for docnum, score in expected.items():
         assert got[docnum] == pytest.approx(score, rel=1e-5)
+    # The minimum match (search/minimum_match.py) only drops matches; the ones kept keep Whoosh's scores.
+    kept = dict(ranked_pairs(retriever, retriever.parse(text)))
+    assert set(kept) <= set(expected)
+    assert all(kept[d] == pytest.approx(expected[d], rel=1e-5) for d in kept)
 
 
 def test_filter_restricts_the_fast_path(retriever):

@@ -118,7 +118,8 @@ def test_facet_size_and_facet_q_narrow_the_lists(client):
     assert [v["value"] for v in body["facets"]["org"]] == ["CIMC", "CIMC Wetrans"]  # 1 release each: by name
     found = client.get("/api/search?q=agreement&facet_q=port").get_json()["facets"]
     assert [v["value"] for v in found["org"]] == ["Qingdao Port", "Shandong Port Group", "SPG Qingdao Port Group"]
-    assert found["facility"] == [] and found["person"] == []  # China-Laos Railway and the people have no "port"
+    assert [v["value"] for v in found["facility"]] == ["Mohan Port"]  # not China-Laos Railway
+    assert found["person"] == []  # no person's name has "port"
 
 
 def test_entity_profile_json(client):

@@ -78,7 +78,8 @@ def test_update_adds_replaces_and_skips_unchanged_without_touching_old_vectors(t
     from indexer.ingest.entities import extract_mentions, release_text
 
     final = [BASE[0], BASE[2], changed_b, release("d", "Airport opens", "Jiaodong Airport opened.")]
-    mentions = list(extract_mentions(nlp, [release_text(r["title"], r["body"]) for r in final]))
+    mentions = list(extract_mentions(nlp, [release_text(r["title"], r["body"]) for r in final],
+                                     sources=[r["source"] for r in final]))
     assert engine.catalog.to_json() == build_catalog([r["id"] for r in final], mentions).to_json()
     assert engine.catalog.find("SITC") is not None and "a" in engine.entity(
         engine.catalog.find("SITC").type, "SITC").to_json()["release_ids"]
@@ -107,11 +108,13 @@ def test_delete_removes_releases_everywhere_and_unknown_ids_change_nothing(base_
     with pytest.raises(BuildError, match=r"no release with id 'zzz' .*nothing was deleted"):
         delete_releases(["a", "zzz"], base_index)
     assert ids(base_index, embedder) == ["a", "b", "c"]
+    assert "a" in ids(base_index, embedder, q="Qingdao Port logistics deal", mode="semantic")
     summary = delete_releases(["a"], base_index)
     assert summary.changes["deleted"] == 1 and summary.releases == 2
     assert ids(base_index, embedder) == ["b", "c"]
     assert ids(base_index, embedder, q="Qingdao logistics", mode="keyword") == []
-    assert ids(base_index, embedder, q="Qingdao logistics", mode="semantic") == ["b", "c"]  # a's vectors are gone
+    assert "a" not in ids(base_index, embedder, q="Qingdao Port logistics deal", mode="semantic")  # a's vectors are gone
+    assert ids(base_index, embedder, q="Haier Group factory", mode="semantic") == ["b"]
     engine = Engine.open(base_index, embedder=embedder)
     assert engine.catalog.find("SITC") is None  # only a mentioned SITC
     assert engine.search(SearchRequest(entities=(EntityFilter("org", "SITC"),))).total == 0
