@@ -21,7 +21,7 @@ from indexer.store.manifest import Manifest, ManifestError
 from indexer.store.records import EntityInfo, entity_key
 from indexer.store.vectors import PassageMap, read_vector_index
 from search.collapse import DuplicateGroups
-from search.exact import ExactTerm, exact_terms, tier_positions
+from search.exact import ExactTerm, exact_terms, named_releases, tier_positions
 from search.explain import explain_page
 from search.facets import FacetCounter
 from search.feedback import feedback_weight, moved_vector, searched_words
@@ -146,13 +146,13 @@ class Engine:
         query and runs it came from, for hits and explain, and the match set before duplicates were collapsed."""
         allowed = allowed_releases(request, self.catalog, self.facet_counter, self.days)
         query = self.keyword.parse(request.q) if request.q and request.mode != "semantic" else None
-        keyword = self.keyword.ranked(query, allowed) if query is not None else Run.empty()
+        terms = exact_terms(request.q, self.catalog, self.keyword, self.releases_of) \
+            if request.exact and query is not None else []
+        keyword = self.keyword.ranked(query, allowed, named_releases(terms)) if query is not None else Run.empty()
         semantic, similarity = self._semantic_run(request, allowed, query, keyword)
         ranked, fused = self._rank(request, allowed, keyword, semantic, similarity, searched_words(query))
         matched = ranked.ordinals
         ranked = self.duplicates.collapse(ranked) if request.collapse else ranked  # before tiers: they settle the page
-        terms = exact_terms(request.q, self.catalog, self.keyword, self.releases_of) \
-            if request.exact and query is not None else []
         by_date = request.sort == "date" or not request.q  # an empty query lists releases newest first
         ranked = ranked.take(tier_positions(ranked.ordinals, terms, depth=depth,
                                             primary=self.days[ranked.ordinals] if by_date else None))

@@ -30,6 +30,8 @@ NAME_SHARE = 0.5
 # releases not yet checked count as lacking the term: a bound on a request's work, reached only by many phrases of
 # common words paged deep.
 MAX_PHRASE_CHECKS = 20_000
+# Entity types that set the scene rather than name the subject of a query: they weigh least in the tiers.
+CONTEXT_TYPES = frozenset({"place"})
 # Stripped from both ends of each query word before names are looked up ("(SITC)," → "SITC").
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}<>,;:!?"
 
@@ -44,9 +46,10 @@ class ExactTerm:
     """
 
     def __init__(self, kind: str, text: str, matches: Iterable[int] | np.ndarray, maybe: Iterable[int] | np.ndarray = (),
-                 check: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
+                 check: Callable[[np.ndarray], np.ndarray] | None = None, weight: int = 1) -> None:
         self.kind = kind  # "phrase" (quoted by the user) or "entity" (a catalog entity named in the query)
         self.text = text  # the phrase as typed, or the entity's canonical name
+        self.weight = weight  # what containing it adds to a release's tier (exact_terms: a place weighs least)
         self.matches = ordinal_array(matches)  # release ordinals known to contain it
         self.maybe = np.setdiff1d(ordinal_array(maybe), self.matches, assume_unique=True)  # not yet checked
         self._check = check  # sorted ordinals -> which of them contain it (bool array)
@@ -118,20 +121,33 @@ def exact_terms(q: str, catalog: Catalog, keyword: "KeywordRetriever",
     """Quoted phrases and catalog entities in the query, each with the releases that contain it or may (those are
     checked by tier_positions, for the releases that can reach the page). An entity is contained by the releases
     tagged with it (`releases_of`) and by those whose text has its name as typed."""
-    terms = [_phrase_term("phrase", p, p, keyword) for p in quoted_phrases(q)]
-    for typed, info in query_entities(q, catalog):
-        terms.append(_phrase_term("entity", info.name, typed, keyword, releases_of(info)))
+    named = query_entities(q, catalog)
+    # The subject of "Partners Group office in the Gulf" is the company: a release naming it outranks one that
+    # names only the place, however many places the query names. A place weighs 1, anything else one more than
+    # all the places together.
+    subject = 1 + sum(info.type in CONTEXT_TYPES for _, info in named)
+    terms = [_phrase_term("phrase", p, p, keyword, weight=subject) for p in quoted_phrases(q)]
+    for typed, info in named:
+        terms.append(_phrase_term("entity", info.name, typed, keyword, releases_of(info),
+                                  weight=1 if info.type in CONTEXT_TYPES else subject))
     return terms
 
 
+def named_releases(terms: Iterable[ExactTerm]) -> np.ndarray:
+    """The releases (sorted ordinals) known to contain an entity the query names: a keyword search keeps them
+    whatever other words of the query they lack (KeywordRetriever.ranked), so the entity tier can lift them."""
+    found = [t.matches for t in terms if t.kind == "entity"]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
 def _phrase_term(kind: str, text: str, phrase: str, keyword: "KeywordRetriever",
-                 tagged: np.ndarray | None = None) -> ExactTerm:
+                 tagged: np.ndarray | None = None, weight: int = 1) -> ExactTerm:
     """The releases whose text contains `phrase` (stemmed words, in order), or that are in `tagged`."""
     phrase_query = keyword.parse('"' + phrase.replace('"', " ") + '"')
     sure, maybe = keyword.phrase_candidates(phrase_query)
     if tagged is not None:
         sure = np.union1d(sure, tagged)
-    return ExactTerm(kind, text, sure, maybe, lambda ordinals: keyword.contains(phrase_query, ordinals))
+    return ExactTerm(kind, text, sure, maybe, lambda ordinals: keyword.contains(phrase_query, ordinals), weight)
 
 
 def tier_order(scored: Sequence[tuple[int, float]], terms: Iterable[ExactTerm], depth: int | None = None,
@@ -145,7 +161,7 @@ def tier_order(scored: Sequence[tuple[int, float]], terms: Iterable[ExactTerm], 
 def tier_positions(ordinals: np.ndarray, terms: Iterable[ExactTerm], depth: int | None = None,
                    primary: np.ndarray | None = None) -> np.ndarray:
     """The order (positions into `ordinals`, which is in fused order) that puts releases containing more exact
-    terms first, keeping the fused order within a tier.
+    terms first (each counted by its `weight`), keeping the fused order within a tier.
 
     `primary` (one number per release, higher first) orders before the tiers (the date, for sort=date).
     With `depth`, only the first `depth` releases of the result are certain to be in their final places: terms are
@@ -166,8 +182,8 @@ def tier_positions(ordinals: np.ndarray, terms: Iterable[ExactTerm], depth: int 
         bound = np.zeros(len(ordinals), dtype=np.int64)
         for term in terms:
             inside = np.isin(ordinals, term.matches)
-            known += inside
-            bound += inside | np.isin(ordinals, term.maybe)
+            known += term.weight * inside
+            bound += term.weight * (inside | np.isin(ordinals, term.maybe))
         # numpy: a corpus query has thousands of scored releases, and a Python sort key per release cost ~7 ms.
         order = np.lexsort([np.arange(len(ordinals)), -bound, *keys]) if keys else np.argsort(-bound, kind="stable")
         head = order if depth is None else order[:depth]

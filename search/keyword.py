@@ -135,10 +135,13 @@ class KeywordRetriever:
             parsed.min_share = self.min_share
         return parsed
 
-    def ranked(self, q: query.Query, allowed: np.ndarray | None) -> Run:
+    def ranked(self, q: query.Query, allowed: np.ndarray | None, named: np.ndarray | None = None) -> Run:
         """Every matching release, best first (ties: lower docnum first); `allowed` holds the release ordinals that
-        pass the filters (None: no filter)."""
-        docnums, scores = self._ranked_docnums(q, None if allowed is None else self._docnums(allowed))
+        pass the filters (None: no filter). `named`: releases (ordinals) that name an entity the query names; they
+        match on any of the query's words, the minimum match waived (the name is the request, the other words only
+        rank)."""
+        keep = None if named is None or not len(named) else self._docnums(named)
+        docnums, scores = self._ranked_docnums(q, None if allowed is None else self._docnums(allowed), keep)
         return Run(self.ordinal_by_docnum[docnums], scores)
 
     def _docnums(self, ordinals: np.ndarray) -> np.ndarray:
@@ -148,10 +151,11 @@ class KeywordRetriever:
         """Sorted release ordinals of these (live) documents."""
         return ordinal_array(self.ordinal_by_docnum[np.asarray(docnums, dtype=np.int64)])
 
-    def _ranked_docnums(self, q: query.Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def _ranked_docnums(self, q: query.Query, allowed: np.ndarray | None,
+                        keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         if allowed is not None and not len(allowed):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        scored = self._impact_matches(q)
+        scored = self._impact_matches(q, keep)
         if scored is None:  # phrases, +required, -excluded: Whoosh evaluates them itself
             results = self.searcher().search(q, limit=None, filter=None if allowed is None else set(allowed.tolist()))
             return (np.fromiter((hit.docnum for hit in results), dtype=np.int64, count=len(results)),
@@ -245,10 +249,11 @@ class KeywordRetriever:
             found[i] = bool(starts)
         return found
 
-    def _impact_matches(self, q: query.Query) -> tuple[np.ndarray, np.ndarray] | None:
+    def _impact_matches(self, q: query.Query,
+                        keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """Every document's score and the live matches (ascending docnums) from the impacts; None for a query
         they cannot answer (phrases, boolean operators) or an index without them. A match of a query of plain words
-        holds enough of its words, weighed by rarity (search/minimum_match.py)."""
+        holds enough of its words, weighed by rarity (search/minimum_match.py), unless its docnum is in `keep`."""
         scores = self.impacts.score(q) if self.impacts is not None else None
         if scores is None:
             return None
@@ -257,6 +262,8 @@ class KeywordRetriever:
         enough = minimum_match(word_documents(q.iter_all_terms(), self.impacts.docnums),  # type: ignore[union-attr]
                                len(self.ids_by_docnum), share) if share > 0 else None
         if enough is not None:
+            if keep is not None:
+                enough[keep] = True
             matched &= enough
         return scores, np.flatnonzero(matched)
 

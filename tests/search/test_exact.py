@@ -14,6 +14,14 @@ def test_releases_with_more_exact_terms_come_first_and_fused_order_holds_within_
     assert tier_order([], terms) == []
 
 
+def test_a_weighty_term_outranks_any_number_of_light_ones():
+    # The company (weight 3) against two places (weight 1 each): naming the company beats naming both places.
+    scored = [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6)]
+    terms = [ExactTerm("entity", "Partners Group", frozenset({3, 4}), weight=3),
+             ExactTerm("entity", "Kuwait", frozenset({1, 4})), ExactTerm("entity", "Gulf", frozenset({1}))]
+    assert [o for o, _ in tier_order(scored, terms)] == [4, 3, 1, 2]
+
+
 @given(st.lists(st.integers(0, 50), unique=True), st.lists(st.frozensets(st.integers(0, 60)), max_size=3))
 def test_tiers_equal_a_stable_sort_by_the_number_of_terms_contained(ordinals, match_sets):
     scored = [(o, float(-i)) for i, o in enumerate(ordinals)]

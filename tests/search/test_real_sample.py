@@ -70,6 +70,18 @@ def test_a_company_named_in_the_query_puts_its_releases_first(sample_engine):
     assert all("Partners Group" not in h.entities["org"] for h in result.hits[len(group):])
 
 
+def test_a_company_named_with_a_rarer_word_keeps_all_its_releases(sample_engine):
+    # "Kuwait" is rarer than "partners" and "group": the minimum match alone would keep only the one release that
+    # has all three words. A company named in the query is the request, so every release naming it matches.
+    group = set(sample_engine.entity("org", "Partners Group").to_json()["release_ids"])
+    for mode in ("keyword", "hybrid"):
+        result = sample_engine.search(SearchRequest(q="Partners Group Kuwait", mode=mode, explain=True))
+        assert {h.id for h in result.hits[: len(group)]} == group, mode
+        assert result.hits[0].to_json()["explain"]["exact"]["contains"] == [
+            {"kind": "entity", "text": "Partners Group"}, {"kind": "entity", "text": "Kuwait"}]
+    assert sample_engine.search(SearchRequest(q="Partners Group Kuwait", mode="keyword")).total == len(group)
+
+
 def test_an_entitys_tagged_releases_are_the_keyword_index_entity_filter(sample_engine):
     """Filters, exact entity tiers and profiles read an entity's releases from the facet matrix; the mention keys the
     keyword index stores for each release must give the same releases for every entity of the catalog."""
