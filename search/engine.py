@@ -26,7 +26,7 @@ from search.explain import explain_page
 from search.facets import FacetCounter
 from search.feedback import feedback_weight, moved_vector, searched_words
 from search.filters import allowed_releases
-from search.fusion import FusionInputs, fuse
+from search.fusion import CONVEX_KEYWORD_DEPTH, FusionInputs, fuse
 from search.hit_builder import HitBuilder
 from search.hits import SearchResult
 from search.keyword import KeywordRetriever, wildcard_warning
@@ -168,7 +168,9 @@ class Engine:
         if not self.keyword.knows_a_word(query if query is not None else self.keyword.parse(request.q)):
             return Run.empty(with_passages=True), None
         vector = self.query_vectors.vector(request.q)
-        passage_sims = self.semantic.passage_similarities(vector)
+        # The releases fusion scores on both sides (an HNSW index computes only these and the graph's nearest).
+        scored = keyword.ordinals[:CONVEX_KEYWORD_DEPTH]
+        passage_sims = self.semantic.passage_similarities(vector, scored)
         similarity = self.semantic.release_similarities(vector, passage_sims)
         candidates = within(semantic_candidates(similarity, self.floor), allowed)
         # Hybrid at its tuned default ranks by a vector moved toward the best keyword matches (search/feedback.py); an
@@ -176,7 +178,7 @@ class Engine:
         weight = feedback_weight(searched_words(query)) if request.mode == "hybrid" and request.alpha is None else 0.0
         if weight > 0 and len(keyword):
             vector = moved_vector(vector, self.semantic, keyword.ordinals, weight)
-            passage_sims = self.semantic.passage_similarities(vector)
+            passage_sims = self.semantic.passage_similarities(vector, scored)
             similarity = self.semantic.release_similarities(vector, passage_sims)
         return self.semantic.run(candidates, similarity, passage_sims), similarity
 

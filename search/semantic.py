@@ -4,16 +4,23 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from indexer.store.vectors import PassageMap
+from indexer.store.vectors import PassageMap, is_approximate, vectors_in_place
 from search.runs import Run
+
+# On an HNSW index, the nearest passages a query asks the graph for: two per release of the semantic floor's cap of
+# 1,000 candidates (search/match_set.py), so the graph can fill the cap; efSearch is at least this.
+APPROXIMATE_PASSAGES = 2000
 
 
 class SemanticRetriever:
-    """Exact search: one matrix-vector product scores every passage, and a release scores by its best passage.
+    """A release scores by its best passage's inner product with the query vector.
 
-    The product reads the vectors in place from the FAISS flat index (no copy). One pass over the vectors gives every
-    release's similarity: the semantic candidates (search/match_set.py) and, for hybrid's convex fusion, the
-    similarity of any keyword match.
+    On an exact (flat) index one matrix-vector product scores every passage, read in place from the FAISS index (no
+    copy): every release's similarity, for the semantic candidates (search/match_set.py) and for hybrid's convex
+    fusion of any keyword match. On an HNSW index (large corpora, indexer/store/vectors.py) the graph finds the
+    APPROXIMATE_PASSAGES nearest passages; their releases and those a caller names (`also`: the top keyword matches
+    fusion scores) get their exact similarity from the same vectors; every other release is -inf, as if it had no
+    passages.
     """
 
     def __init__(self, ix: faiss.Index, passages: PassageMap) -> None:
@@ -24,13 +31,38 @@ class SemanticRetriever:
         # Passages are stored release by release, so release i owns passages first[i]:first[i + 1].
         self._first = np.searchsorted(passages.passage_release, np.arange(len(passages.release_ids) + 1))
         self._has_passages = np.diff(self._first) > 0
-        self._matrix = _vectors_in_place(ix)
+        self._matrix = vectors_in_place(ix)
+        self.approximate = is_approximate(ix)
 
-    def passage_similarities(self, vector: np.ndarray) -> np.ndarray:
-        """Every passage's similarity to `vector`: one matrix-vector product (the semantic side's main cost)."""
+    def passage_similarities(self, vector: np.ndarray, also: np.ndarray | None = None) -> np.ndarray:
+        """Every passage's similarity to `vector`: one matrix-vector product (the semantic side's main cost). On an
+        HNSW index, the passages of the releases the graph finds nearest and of those in `also` (ordinals); -inf
+        for the rest."""
         if not len(self._matrix):
             return np.zeros(0, dtype=np.float32)
-        return self._matrix @ vector.astype(np.float32)
+        vector = np.ascontiguousarray(vector, dtype=np.float32)
+        if not self.approximate:
+            return self._matrix @ vector
+        k = min(APPROXIMATE_PASSAGES, len(self._matrix))
+        self._ix.hnsw.efSearch = max(k, 64)
+        _, ids = self._ix.search(vector[None, :], k)
+        # Every passage of a release the graph found, so that its similarity (its best passage) is exact too.
+        releases = self.passages.passage_release[ids[0][ids[0] >= 0]]
+        if also is not None and len(also):
+            releases = np.concatenate([releases, np.asarray(also, dtype=np.int64)])
+        rows = self._passages_of(np.unique(releases))
+        sims = np.full(len(self._matrix), -np.inf, dtype=np.float32)
+        sims[rows] = self._matrix[rows] @ vector
+        return sims
+
+    def _passages_of(self, ordinals: np.ndarray) -> np.ndarray:
+        """The passage ids (FAISS ids) of these releases."""
+        starts, ends = self._first[ordinals], self._first[ordinals + 1]
+        lengths = ends - starts
+        if not lengths.sum():
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return (np.arange(int(lengths.sum())) + offsets).astype(np.int64)
 
     def release_similarities(self, vector: np.ndarray, passage_sims: np.ndarray | None = None) -> np.ndarray:
         """Every release's best-passage similarity to `vector` (-inf for a release without passages).
@@ -63,11 +95,3 @@ class SemanticRetriever:
         releases, first = np.unique(owner[best], return_index=True)  # passages are in release order
         return best[first][np.searchsorted(releases, ordinals)].astype(np.int64)
 
-
-def _vectors_in_place(ix: faiss.Index) -> np.ndarray:
-    """The (ntotal, d) float32 vectors of a flat index as a view of its own storage; a copy for other index types."""
-    if isinstance(ix, faiss.IndexFlat) and ix.ntotal:
-        return faiss.rev_swig_ptr(ix.get_xb(), ix.ntotal * ix.d).reshape(ix.ntotal, ix.d)
-    if ix.ntotal:
-        return ix.reconstruct_n(0, ix.ntotal)
-    return np.zeros((0, ix.d), dtype=np.float32)

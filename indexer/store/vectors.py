@@ -1,7 +1,10 @@
-"""The vector index: FAISS exact inner product over unit-length passage vectors, plus the passage → release map.
+"""The vector index: FAISS inner product over unit-length passage vectors, plus the passage → release map.
 
-Exact search (IndexFlatIP) is the right default up to ~200k passages (docs/architecture.md, "Library facts"). Passage i is FAISS id i; the
-map in passages.npz says which release (by id) and which body words it covers.
+Up to APPROXIMATE_FROM passages the index is exact (IndexFlatIP): one matrix-vector product scores every passage.
+Above it, where that product costs more than ~15 ms on two cores (bench/bench_scale.py), the build picks an HNSW
+graph over the same flat vectors (IndexHNSWFlat): the graph finds the nearest passages, and the vectors are still
+there, in place, for exact similarities of the releases a query needs them for (search/semantic.py). Passage i is
+FAISS id i in both; the map in passages.npz says which release (by id) and which body words it covers.
 """
 from __future__ import annotations
 
@@ -85,17 +88,54 @@ def passage_words(body: str, start: int, end: int) -> str:
     return " ".join(body.split()[start:end])
 
 
+# Passages from which the build picks the HNSW graph: one exact pass over 300k passages of 384 floats costs ~15 ms on
+# two cores, and the semantic side of a hybrid query makes two (bench/bench_scale.py prints the curve).
+APPROXIMATE_FROM = 300_000
+HNSW_M = 32  # links per node: recall@100 >= 0.99 against exact at the sizes bench_scale measures
+HNSW_EF_CONSTRUCTION = 64
+
+
+def flat_storage(ix: faiss.Index) -> faiss.IndexFlat | None:
+    """The flat vectors an index keeps as they were added: the index itself, or an HNSW graph's storage."""
+    if isinstance(ix, faiss.IndexFlat):
+        return ix
+    if isinstance(ix, faiss.IndexHNSW):
+        storage = faiss.downcast_index(ix.storage)
+        return storage if isinstance(storage, faiss.IndexFlat) else None
+    return None
+
+
+def vectors_in_place(ix: faiss.Index) -> np.ndarray:
+    """The (ntotal, d) float32 vectors as a view of the index's own storage (no copy); a copy for other index types."""
+    flat = flat_storage(ix)
+    if not ix.ntotal:
+        return np.zeros((0, ix.d), dtype=np.float32)
+    if flat is not None:
+        return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    return ix.reconstruct_n(0, ix.ntotal)
+
+
 def all_vectors(ix: faiss.Index) -> np.ndarray:
-    """Every stored vector in id order (exact for IndexFlat, which stores them as they were added)."""
-    return ix.reconstruct_n(0, ix.ntotal) if ix.ntotal else np.zeros((0, ix.d), dtype=np.float32)
+    """Every stored vector in id order, as a copy (exact: flat storage keeps them as they were added)."""
+    return vectors_in_place(ix).copy()
 
 
-def build_vector_index(vectors: np.ndarray) -> faiss.Index:
+def is_approximate(ix: faiss.Index) -> bool:
+    return isinstance(ix, faiss.IndexHNSW)
+
+
+def build_vector_index(vectors: np.ndarray, approximate_from: int | None = None) -> faiss.Index:
+    """An exact flat index, or from `approximate_from` vectors (default APPROXIMATE_FROM) an HNSW graph over them."""
     if vectors.ndim != 2 or vectors.dtype != np.float32:
         raise ValueError("vectors must be a 2-D float32 array")
     if not np.all(np.isfinite(vectors)):
         raise ValueError("vectors contain NaN or infinity")  # FAISS would silently return -1 labels
-    ix = faiss.IndexFlatIP(vectors.shape[1])
+    limit = APPROXIMATE_FROM if approximate_from is None else approximate_from
+    if len(vectors) >= limit:
+        ix = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        ix.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    else:
+        ix = faiss.IndexFlatIP(vectors.shape[1])
     ix.add(vectors)
     return ix
 
