@@ -160,8 +160,9 @@ class Engine:
 
     def _semantic_run(self, request: SearchRequest, allowed: np.ndarray | None, query: wq.Query | None,
                       keyword: Run) -> tuple[Run, np.ndarray | None]:
-        """The semantic candidates that pass the filters, most similar first, and every release's similarity (one
-        pass over the vectors). A query without a word the index knows has none: the model's similarity to such
+        """The semantic candidates that pass the filters, most similar first, and the similarity of every release
+        the ranking may read (the candidates and the keyword matches fusion scores; -inf for others when the moved
+        vector re-scores only those, or on an HNSW index). A query without a word the index knows has none: the model's similarity to such
         text is noise (README "Match set": random letters reach the similarity of real queries)."""
         if not request.q or request.mode == "keyword":
             return Run.empty(with_passages=True), None
@@ -177,8 +178,9 @@ class Engine:
         # explicit alpha fuses the two plain runs (alpha=1 is exactly the semantic list).
         weight = feedback_weight(searched_words(query)) if request.mode == "hybrid" and request.alpha is None else 0.0
         if weight > 0 and len(keyword):
+            # The moved vector only ranks: the candidates and the keyword matches fusion scores, nothing else.
             vector = moved_vector(vector, self.semantic, keyword.ordinals, weight)
-            passage_sims = self.semantic.passage_similarities(vector, scored)
+            passage_sims = self.semantic.passage_similarities_of(vector, np.concatenate([candidates, scored]))
             similarity = self.semantic.release_similarities(vector, passage_sims)
         return self.semantic.run(candidates, similarity, passage_sims), similarity
 

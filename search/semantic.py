@@ -50,9 +50,15 @@ class SemanticRetriever:
         releases = self.passages.passage_release[ids[0][ids[0] >= 0]]
         if also is not None and len(also):
             releases = np.concatenate([releases, np.asarray(also, dtype=np.int64)])
-        rows = self._passages_of(np.unique(releases))
+        return self.passage_similarities_of(vector, releases)
+
+    def passage_similarities_of(self, vector: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
+        """The similarities of these releases' passages only (-inf for every other passage): re-scoring a set of
+        releases already found, at the cost of their passages, not of the whole index."""
+        rows = self._passages_of(np.unique(np.asarray(ordinals, dtype=np.int64)))
         sims = np.full(len(self._matrix), -np.inf, dtype=np.float32)
-        sims[rows] = self._matrix[rows] @ vector
+        if len(rows):
+            sims[rows] = self._matrix[rows] @ np.ascontiguousarray(vector, dtype=np.float32)
         return sims
 
     def _passages_of(self, ordinals: np.ndarray) -> np.ndarray:

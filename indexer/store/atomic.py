@@ -11,6 +11,7 @@ rename wins with a complete file either way.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,3 +68,24 @@ def atomic_write(path: Path, mode: Literal["w", "wb"] = "w") -> Iterator[IO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+
+
+def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """`target` as a hard link to `source` (no bytes copied), or a copy where the file system cannot link.
+
+    Only for files no writer ever changes in place: every file of a published version, and Whoosh's segment files,
+    which Whoosh writes once under a new name and never reopens for writing.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """A new directory `target` whose files are hard links to those under `source` (copies where linking fails)."""
+    shutil.copytree(source, target, copy_function=link_or_copy)

@@ -10,8 +10,6 @@ checks the two paths agree.
 """
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -23,7 +21,7 @@ from whoosh.scoring import BM25F, bm25
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer.store.atomic import atomic_write
+from indexer.store.atomic import atomic_write, link_or_copy
 
 FORMAT = 2  # 2: cached per-segment postings next to the impacts
 
@@ -206,7 +204,7 @@ class SegmentPostings:
             found = cls._load(directory / name)
             if found is not None:
                 if cache is not None and directory != cache:
-                    _link_or_copy(directory / name, cache / name)
+                    link_or_copy(directory / name, cache / name)
                 return found
         postings = cls.read(leaf, fields)
         if cache is not None:
@@ -234,16 +232,6 @@ def _cache_name(leaf: IndexReader, fields: tuple[str, ...]) -> str | None:
     if segment is None or not hasattr(segment, "segment_id"):
         return None
     return f"{segment.segment_id()}.{'+'.join(fields)}.npz"
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        return
-    try:
-        os.link(source, target)  # versions are immutable: sharing the file is safe
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _leaf_postings(leaf: IndexReader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:

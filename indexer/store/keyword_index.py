@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import shutil
 import string
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from whoosh import fields, index
 from whoosh.reading import IndexReader
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 
+from indexer.store.atomic import link_tree
 from indexer.store.records import Release
 
 TITLE_BOOST = 2.0
@@ -139,9 +139,12 @@ def update_keyword_index(
 ) -> int:
     """Copy the index at `base` to `directory`, delete `delete_ids`, add `releases`; `base` is never written.
 
-    Deleted documents stay in their segment, marked deleted, until Whoosh merges it (readers skip them).
+    The copy is hard links: Whoosh writes each segment file once, under a fresh random name (and each TOC under a
+    new generation), and never reopens one for writing; deletions go into the new TOC. So the update costs what is
+    new, not a copy of every segment (README "Updates"). Deleted documents stay in their segment, marked deleted,
+    until Whoosh merges it (readers skip them).
     """
-    shutil.copytree(base, directory)
+    link_tree(base, directory)
     return _write(index.open_dir(str(directory)), releases, entity_keys, delete_ids, before_commit)
 
 

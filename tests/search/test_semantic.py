@@ -90,3 +90,16 @@ def test_on_the_real_sample_an_hnsw_index_ranks_like_the_exact_one(sample_engine
     assert [h.id for h in approximate.hits] == [h.id for h in exact.hits]
     assert approximate.total == exact.total
     assert np.allclose([h.score for h in approximate.hits], [h.score for h in exact.hits], atol=1e-6)
+
+
+@pytest.mark.parametrize("approximate_from", [1, 10**9])
+def test_rescoring_named_releases_gives_their_exact_similarity_and_no_other(approximate_from):
+    vectors, passages = corpus(600)
+    exact = SemanticRetriever(build_vector_index(vectors, approximate_from=10**9), passages)
+    retriever = SemanticRetriever(build_vector_index(vectors, approximate_from=approximate_from), passages)
+    v = query(vectors, 5)
+    named = np.array([7, 2, 8, 7, 597])  # a repeat, and release 597 (597 % 3 == 0) without passages
+    sims = retriever.release_similarities(v, retriever.passage_similarities_of(v, named))
+    truth = exact.release_similarities(v)
+    assert np.allclose(sims[[2, 7, 8]], truth[[2, 7, 8]], atol=1e-6)
+    assert np.isfinite(sims).sum() == 3  # 597 has no passages; nothing else was scored

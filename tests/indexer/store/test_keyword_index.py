@@ -76,3 +76,34 @@ def test_a_huge_body_is_indexed_up_to_the_cap_and_stored_whole(tmp_path):
         assert list(s.search(parse("trailingword"))) == []  # past the cap: not indexed
         assert s.stored_fields(0)["body"] == body
     assert len(indexed_body(body)) <= MAX_INDEXED_CHARS and indexed_body("short body") == "short body"
+
+
+def _files(folder):
+    return {p.name: p for p in folder.iterdir() if p.is_file()}
+
+
+def test_an_update_links_the_base_segments_and_never_changes_a_base_file(tmp_path):
+    """The copy is hard links (no bytes copied), so nothing Whoosh does in the copy may write into a shared file:
+    every base file keeps its bytes through deletes, adds and the merges of three rounds of updates."""
+    import hashlib
+
+    releases = [Release(f"r{i}", f"Port deal {i}", f"Qingdao port deal number {i}.", None) for i in range(30)]
+    write_keyword_index(tmp_path / "v0", releases, [[]] * 30)
+    digests = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in _files(tmp_path / "v0").items()}
+    update_keyword_index(tmp_path / "v0", tmp_path / "v1", [Release("n1", "Rail deal", "A rail deal.", None)],
+                         [[]], ["r3", "r4"])
+    shared = [name for name, p in _files(tmp_path / "v1").items()
+              if name in digests and p.stat().st_ino == (tmp_path / "v0" / name).stat().st_ino]
+    assert any(name.endswith(".seg") for name in shared), sorted(_files(tmp_path / "v1"))
+    previous = tmp_path / "v1"
+    for round_ in (2, 3):
+        nxt = tmp_path / f"v{round_}"
+        update_keyword_index(previous, nxt, [Release(f"n{round_}", "Ferry deal", "A ferry deal.", None)], [[]],
+                             [f"r{round_ * 5}", "n1"])
+        previous = nxt
+    assert {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in _files(tmp_path / "v0").items()} == digests
+    with open_keyword_index(tmp_path / "v0").searcher() as s:
+        assert sorted(f["id"] for f in s.all_stored_fields()) == sorted(r.id for r in releases)
+    with open_keyword_index(tmp_path / "v3").searcher() as s:
+        ids = {f["id"] for f in s.all_stored_fields()}
+    assert {"n2", "n3"} <= ids and not ids & {"r3", "r4", "r10", "r15", "n1"} and len(ids) == 30 - 4 + 2
