@@ -103,3 +103,18 @@ def test_rescoring_named_releases_gives_their_exact_similarity_and_no_other(appr
     truth = exact.release_similarities(v)
     assert np.allclose(sims[[2, 7, 8]], truth[[2, 7, 8]], atol=1e-6)
     assert np.isfinite(sims).sum() == 3  # 597 has no passages; nothing else was scored
+
+
+@pytest.mark.parametrize("approximate_from", [1, 10**9])
+def test_a_release_s_best_passage_is_its_most_similar_one_the_first_of_equals(approximate_from):
+    e = np.eye(4, dtype=np.float32)
+    # r0: passages 0, 1 (1 is the query); r1: none; r2: passages 2, 3 (equal: both the query); r3: passage 4
+    vectors = np.stack([e[1], e[0], e[0], e[0], e[2]])
+    passages = PassageMap.build(["r0", "r1", "r2", "r3"], [[(0, 1), (1, 2)], [], [(0, 1), (1, 2)], [(0, 1)]])
+    retriever = SemanticRetriever(build_vector_index(vectors, approximate_from=approximate_from), passages)
+    sims = retriever.passage_similarities(e[0])
+    scores = retriever.release_similarities(e[0], sims)
+    assert scores.tolist() == [1.0, -np.inf, 1.0, 0.0]
+    assert retriever.best_passages(np.array([2, 0, 3, 1]), scores, sims).tolist() == [2, 1, 4, -1]
+    run = retriever.run(np.array([0, 2]), scores, sims)
+    assert run.ordinals.tolist() == [0, 2] and run.passages.tolist() == [1, 2]
