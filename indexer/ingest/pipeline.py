@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
+import faiss
 import numpy as np
 
 from indexer.ingest.duplicates import write_duplicates
@@ -236,6 +237,9 @@ class VersionPlan:
     base: Path | None = None  # an update: the version whose keyword index is copied and changed
     removed: Sequence[str] = ()  # an update: ids deleted from the copied keyword index
     kept: tuple[np.ndarray, PassageMap] | None = None  # vectors and map of the releases kept from before
+    # An update that removes no passage from an HNSW base: the base's index, to which only the new vectors are added
+    # (a graph cannot drop a vector, so an update that removes one builds the graph again).
+    grow: faiss.Index | None = None
 
     def __post_init__(self) -> None:
         if self.embedder is None and self.kept is None:
@@ -265,7 +269,7 @@ def write_version(index_dir: Path, plan: VersionPlan, progress: Progress) -> tup
             raise
         with progress.stage("write"):
             keyword.result()
-            write_vector_index(build_vector_index(vectors), build_dir / layout.VECTORS)
+            write_vector_index(_vector_index(plan, vectors), build_dir / layout.VECTORS)
             passages.save(build_dir / layout.PASSAGES)
             write_duplicates(build_dir, [str(r) for r in passages.release_ids], plan.releases, plan.base)
             plan.catalog.save(build_dir / layout.CATALOG)
@@ -280,6 +284,14 @@ def write_version(index_dir: Path, plan: VersionPlan, progress: Progress) -> tup
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def _vector_index(plan: VersionPlan, vectors: np.ndarray) -> faiss.Index:
+    """The version's vector index: the base's graph with the new vectors added, or one built over all of them."""
+    if plan.grow is not None and plan.grow.ntotal <= len(vectors):
+        plan.grow.add(np.ascontiguousarray(vectors[plan.grow.ntotal:]))
+        return plan.grow
+    return build_vector_index(vectors)
 
 
 def _vectors(plan: VersionPlan, progress: Progress, sharing: threading.Event) -> tuple[np.ndarray, PassageMap]:

@@ -1,10 +1,11 @@
 """Incremental updates: add, replace and delete releases in a new version without re-embedding the others.
 
-The live version is never written. Its Whoosh directory is copied and changed (deletes, then adds) in a private
-build directory; its vectors are read back from the exact FAISS index (`reconstruct_n`), the replaced and deleted
-releases' passages dropped, the new ones appended, and a compact IndexFlatIP written, so FAISS id = passage ordinal
-still holds. The catalog is recomputed from the kept releases' stored mentions plus NER of the new releases only.
-A release whose title, body, date, source and url are unchanged is skipped (no NER, no embedding).
+The live version is never written. Its Whoosh directory is hard-linked and changed (deletes, then adds) in a private
+build directory; its vectors are read back from the FAISS index's flat storage, the replaced and deleted releases'
+passages dropped, the new ones appended, and the index written again, so FAISS id = passage ordinal still holds (an
+HNSW graph from which nothing was removed gets only the new vectors added). The catalog is recomputed from the kept
+releases' stored mentions plus NER of the new releases only. A release whose title, body, date, source and url are
+unchanged is skipped (no NER, no embedding).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from indexer.store.catalog import Catalog
 from indexer.store.keyword_index import open_keyword_index, stored_release
 from indexer.store.manifest import Manifest
 from indexer.store.records import Release
-from indexer.store.vectors import PassageMap, all_vectors, read_vector_index
+from indexer.store.vectors import PassageMap, all_vectors, is_approximate, read_vector_index
 
 
 def _same(a: Release, b: Release) -> bool:
@@ -103,7 +104,10 @@ def update_index(
         with report.stage("copy"):
             keep = np.array([rid not in removed for rid in old_ids], dtype=bool)
             kept_map, kept_passages = old_map.keep_releases(keep)
-            kept_vectors = all_vectors(read_vector_index(base / layout.VECTORS))[kept_passages]
+            base_vectors = read_vector_index(base / layout.VECTORS)
+            kept_vectors = all_vectors(base_vectors)[kept_passages]
+            # Nothing removed from an HNSW graph: add to it rather than build it again (indexer/store/vectors.py).
+            grow = base_vectors if is_approximate(base_vectors) and kept_passages.all() else None
             old_catalog = Catalog.load(base / layout.CATALOG)
             kept_ids = [rid for rid, k in zip(old_ids, keep) if k]
             kept_mentions = [old_catalog.releases[rid].mention_list() for rid in kept_ids]
@@ -124,7 +128,7 @@ def update_index(
             lambda passages: manifest(meta.embedding_model, meta.dimensions, meta.embedding_precision, meta.ner_model,
                                       passages, catalog, sum(not p.kept for p in problems), base_version=base.name,
                                       update=changes, roots=roots).replace(keyword_schema=meta.keyword_schema),
-            base=base, removed=sorted(removed), kept=(kept_vectors, kept_map),
+            base=base, removed=sorted(removed), kept=(kept_vectors, kept_map), grow=grow,
         ), report)
     return BuildSummary.of(version, described, problems, report, changes)
 

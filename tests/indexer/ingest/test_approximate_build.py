@@ -43,3 +43,27 @@ def test_an_update_rebuilds_the_graph_with_every_passage(graph_index, tmp_path, 
     assert is_approximate(ix) and ix.ntotal == Manifest.load(version).passages
     engine = Engine.open(graph_index, embedder=fast_embedder)
     assert [h.id for h in engine.search(SearchRequest(q="community garden trees")).hits][:1] == ["t6"]
+
+
+def test_an_update_that_only_adds_grows_the_graph_and_one_that_replaces_builds_it_again(
+        graph_index, tmp_path, monkeypatch, fast_nlp, fast_embedder):
+    import indexer.ingest.pipeline as pipeline
+
+    built = []
+    real_build = pipeline.build_vector_index
+    monkeypatch.setattr(pipeline, "build_vector_index", lambda vectors: built.append(len(vectors)) or
+                        real_build(vectors))
+    before = read_vector_index(layout.current_version(graph_index) / layout.VECTORS)
+    update_index([write_tiny_corpus(tmp_path / "extra.jsonl", TINY_CORPUS[5:])], graph_index, nlp=fast_nlp,
+                 embedder=fast_embedder, progress=False)
+    grown = read_vector_index(layout.current_version(graph_index) / layout.VECTORS)
+    assert built == [] and is_approximate(grown) and grown.ntotal > before.ntotal
+    assert (vectors_module.all_vectors(grown)[:before.ntotal] == vectors_module.all_vectors(before)).all()
+    replaced = dict(TINY_CORPUS[5], body="Volunteers planted three hundred trees by the river.")
+    update_index([write_tiny_corpus(tmp_path / "again.jsonl", [replaced])], graph_index, nlp=fast_nlp,
+                 embedder=fast_embedder, progress=False)
+    assert len(built) == 1  # t6's old passages had to leave the graph
+    version, problems = check_index(graph_index)
+    assert problems == [] and read_vector_index(version / layout.VECTORS).ntotal == Manifest.load(version).passages
+    engine = Engine.open(graph_index, embedder=fast_embedder)
+    assert [h.id for h in engine.search(SearchRequest(q="trees by the river", mode="semantic")).hits][:1] == ["t6"]
