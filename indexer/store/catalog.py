@@ -135,9 +135,18 @@ class Catalog:
                           aliases=tuple(e.get("aliases") or (k,)))
             for k, e in data["entities"].items()
         }
+        # The same few mentions recur across releases ("Nasdaq" as an org, a category): build each once.
+        known: dict[tuple, tuple[Mention, int]] = {}
+
+        def mention(row: list) -> tuple[Mention, int]:
+            key = tuple(row)
+            found = known.get(key)
+            if found is None:
+                found = known[key] = _mention_from_json(row)
+            return found
+
         releases = {
-            rid: ReleaseEntities(tuple(r["keys"]), tuple(_mention_from_json(row) for row in r["mentions"]),
-                                 r.get("issuer"))
+            rid: ReleaseEntities(tuple(r["keys"]), tuple(mention(row) for row in r["mentions"]), r.get("issuer"))
             for rid, r in data["releases"].items()
         }
         return cls(entities, releases)
