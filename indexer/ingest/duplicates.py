@@ -72,14 +72,31 @@ def describe(releases: Sequence[Release]) -> DuplicateData:
                          np.arange(len(releases), dtype=np.int64))
 
 
-def candidate_pairs(data: DuplicateData) -> Iterator[tuple[int, int]]:
-    """Pairs (i < j) that may be copies: LSH buckets of the signatures, and releases of the same title key."""
+def lsh_bands() -> tuple[int, int]:
+    """(bands, rows per band): datasketch's choice for TEXT_THRESHOLD over PERMUTATIONS slots."""
     lsh = MinHashLSH(threshold=TEXT_THRESHOLD, num_perm=PERMUTATIONS)
-    for row, values in enumerate(data.signatures):
-        minhash = MinHash(num_perm=PERMUTATIONS, hashvalues=values, scheme=SCHEME)
-        for other in lsh.query(minhash):
-            yield other, row
-        lsh.insert(row, minhash, check_duplication=False)
+    return lsh.b, lsh.r
+
+
+def candidate_pairs(data: DuplicateData) -> Iterator[tuple[int, int]]:
+    """Pairs (i < j) that may be copies: releases whose signatures agree on a whole LSH band (the buckets datasketch's
+    MinHashLSH would put them in, found with numpy per band instead of one Python insert and query per release:
+    the same pairs, 300k releases in seconds), and releases of the same title key. A pair may come more than once."""
+    bands, rows_per_band = lsh_bands()
+    signatures = np.ascontiguousarray(data.signatures, dtype=np.uint32)
+    for band in range(bands):
+        part = np.ascontiguousarray(signatures[:, band * rows_per_band:(band + 1) * rows_per_band])
+        keys = part.view(np.dtype((np.void, part.itemsize * rows_per_band))).ravel()
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        inverse = inverse.ravel()
+        members = np.flatnonzero(counts[inverse] > 1)
+        if not len(members):
+            continue
+        members = members[np.argsort(inverse[members], kind="stable")]  # by bucket, then by row
+        starts = np.flatnonzero(np.diff(inverse[members], prepend=-1))
+        for bucket in np.split(members, starts[1:]):
+            rows = bucket.tolist()
+            yield from ((a, b) for i, a in enumerate(rows) for b in rows[i + 1:])
     by_title: dict[str, list[int]] = {}
     for row, key in enumerate(data.titles):
         if key:

@@ -88,3 +88,35 @@ def test_a_text_sent_more_often_than_the_template_bound_is_still_one_announcemen
     assert duplicates.distinct_agreement(data, template, 0, 1) == 1.0
     assert _groups(copies) == [sorted(r.id for r in copies)]
     assert np.unique(duplicates.group(data)).size == 1
+
+
+def _datasketch_pairs(data) -> set[tuple[int, int]]:
+    """The candidate pairs of datasketch's own MinHashLSH, one insert and query per release (what the numpy banding
+    replaces)."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=duplicates.TEXT_THRESHOLD, num_perm=duplicates.PERMUTATIONS)
+    pairs = set()
+    for row, values in enumerate(data.signatures):
+        minhash = MinHash(num_perm=duplicates.PERMUTATIONS, hashvalues=values, scheme=duplicates.SCHEME)
+        pairs |= {(other, row) for other in lsh.query(minhash)}
+        lsh.insert(row, minhash, check_duplication=False)
+    return pairs
+
+
+def test_the_numpy_lsh_proposes_exactly_the_pairs_datasketch_proposes():
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(400)]
+    texts = [" ".join(rng.choice(words, 60)) for _ in range(150)]
+    # copies with 0, 1 and 3 words changed: some share every band, some a few, some none
+    for source, changed in [(0, 0), (1, 1), (2, 3), (3, 1), (3, 0), (4, 20)]:
+        copy = texts[source].split()
+        for at in rng.choice(len(copy), changed, replace=False):
+            copy[at] = "changed"
+        texts.append(" ".join(copy))
+    releases = [Release(f"r{i}", "", text, None) for i, text in enumerate(texts)]
+    data = duplicates.describe(releases)
+    text_pairs = {(a, b) for a, b in duplicates.candidate_pairs(data)}  # no titles: every pair comes from a band
+    assert text_pairs == _datasketch_pairs(data)
+    assert {(0, 150), (1, 151), (3, 153), (3, 154), (153, 154)} <= text_pairs
+    assert all(a < b for a, b in text_pairs)
