@@ -162,8 +162,9 @@ class Engine:
                       keyword: Run) -> tuple[Run, np.ndarray | None]:
         """The semantic candidates that pass the filters, most similar first, and the similarity of every release
         the ranking may read (the candidates and the keyword matches fusion scores; -inf for others when the moved
-        vector re-scores only those, or on an HNSW index). A query without a word the index knows has none: the model's similarity to such
-        text is noise (README "Match set": random letters reach the similarity of real queries)."""
+        vector re-scores only those, or on an HNSW index). A query without a word the index knows has none: the
+        model's similarity to such text is noise (README "Match set": random letters reach the similarity of real
+        queries)."""
         if not request.q or request.mode == "keyword":
             return Run.empty(with_passages=True), None
         if not self.keyword.knows_a_word(query if query is not None else self.keyword.parse(request.q)):

@@ -49,6 +49,8 @@ class SemanticRetriever:
                      for j in range(int(lengths.max()) if len(lengths) else 0)]
         self._matrix = vectors_in_place(ix)
         self.approximate = is_approximate(ix)
+        if self.approximate:  # once, here: every query asks the graph for the same depth (and threads share it)
+            self._ix.hnsw.efSearch = max(APPROXIMATE_PASSAGES, 64)
 
     def passage_similarities(self, vector: np.ndarray, also: np.ndarray | None = None) -> PassageScores:
         """Every passage's similarity to `vector`: one matrix-vector product (the semantic side's main cost). On an
@@ -60,7 +62,6 @@ class SemanticRetriever:
         if not self.approximate:
             return PassageScores(self._matrix @ vector)
         k = min(APPROXIMATE_PASSAGES, len(self._matrix))
-        self._ix.hnsw.efSearch = max(k, 64)
         _, ids = self._ix.search(vector[None, :], k)
         # Every passage of a release the graph found, so that its similarity (its best passage) is exact too.
         releases = self.passages.passage_release[ids[0][ids[0] >= 0]]

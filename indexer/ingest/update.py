@@ -26,7 +26,7 @@ from indexer.store.catalog import Catalog
 from indexer.store.keyword_index import open_keyword_index, stored_release
 from indexer.store.manifest import Manifest
 from indexer.store.records import Release
-from indexer.store.vectors import PassageMap, all_vectors, is_approximate, read_vector_index
+from indexer.store.vectors import PassageMap, is_approximate, read_vector_index, vectors_in_place
 
 
 def _same(a: Release, b: Release) -> bool:
@@ -105,7 +105,7 @@ def update_index(
             keep = np.array([rid not in removed for rid in old_ids], dtype=bool)
             kept_map, kept_passages = old_map.keep_releases(keep)
             base_vectors = read_vector_index(base / layout.VECTORS)
-            kept_vectors = all_vectors(base_vectors)[kept_passages]
+            kept_vectors = vectors_in_place(base_vectors)[kept_passages]  # a copy (boolean indexing), made once
             # Nothing removed from an HNSW graph: add to it rather than build it again (indexer/store/vectors.py).
             grow = base_vectors if is_approximate(base_vectors) and kept_passages.all() else None
             old_catalog = Catalog.load(base / layout.CATALOG)
