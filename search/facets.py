@@ -1,5 +1,5 @@
 """Facet counts over the whole match set: entities (a sparse release × entity matrix), the issuer, the announcement
-type and releases per month, all summed over the matching rows.
+type, releases per month, the tickers (a release × ticker matrix) and the wire, all summed over the matching rows.
 
 Values of one facet type combine with OR and types with AND; selected values are always listed with their counts.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -15,10 +16,11 @@ from scipy import sparse
 from indexer.store.catalog import Catalog
 from indexer.store.records import CATEGORIES
 from indexer.store.records import ENTITY_TYPES
+from search.evidence_facets import ticker_matrix, wire_column
 from search.hits import FacetValue
 from search.request import SearchRequest
 
-FACET_TYPES = ENTITY_TYPES + ("issuer", "category", "month")
+FACET_TYPES = ENTITY_TYPES + ("issuer", "category", "month", "ticker", "wire")
 
 
 def month_of(day_ordinal: int) -> str:
@@ -49,6 +51,18 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
+class ValueNames:
+    """The names of one facet's values, casefolded for `facet_q` (`searched`: other text to search, by value), and
+    each one's place in name order: ties on count sort by name without a Python key function per query."""
+
+    def __init__(self, names: Sequence[str], searched: Sequence[str] | None = None) -> None:
+        self.names = list(names)
+        self.folded = [text.casefold() for text in (self.names if searched is None else searched)]
+        self.rank = np.empty(len(self.names), dtype=np.int64)
+        by_name = np.array([n.casefold() for n in self.names], dtype=object)
+        self.rank[np.argsort(by_name, kind="stable")] = np.arange(len(self.names))
+
+
 class FacetCounter:
     def __init__(self, catalog: Catalog, release_ids: Sequence[str], days: np.ndarray) -> None:
         """Rows follow `release_ids` (release ordinals); `days[i]` is release i's date as a day number (0 = none)."""
@@ -72,11 +86,13 @@ class FacetCounter:
         )
         self._column = column
         self._by_entity: sparse.csc_matrix | None = None
-        folded = [n.casefold() for n in self.names]
-        # Each column's place in name order: ties on count sort by name without a Python key function per query.
-        self._name_rank = np.empty(len(folded), dtype=np.int64)
-        self._name_rank[np.argsort(np.array(folded, dtype=object), kind="stable")] = np.arange(len(folded))
-        self._folded = folded
+        self._entity_names = ValueNames(self.names)
+        self.wires = wire_column(catalog, release_ids)
+        self._wire_names = ValueNames(self.wires.names)
+        self.tickers = ticker_matrix(catalog, release_ids)
+        # "acme" in the facet search finds NASDAQ:ACME by its company too.
+        self._ticker_names = ValueNames(self.tickers.values, [f"{v} {c or ''}" for v, c in
+                                                              zip(self.tickers.values, self.tickers.companies)])
         months = sorted({month_of(int(d)) for d in days if d})
         self.months = months
         month_index = {m: i for i, m in enumerate(months)}
@@ -99,7 +115,8 @@ class FacetCounter:
         return self._column[key]
 
     def restrict(self, ordinals: np.ndarray, request: SearchRequest, catalog: Catalog) -> np.ndarray:
-        """The ordinals whose issuer is one of `request.issuers` and type one of `request.categories`."""
+        """The ordinals whose issuer is one of `request.issuers`, type one of `request.categories`, wire one of
+        `request.wires` and that print one of `request.tickers` (each given: OR within a type, AND across)."""
         if request.issuers:
             wanted = [self._column[info.key] for info in map(lambda n: catalog.lookup("org", n), request.issuers)
                       if info is not None]
@@ -107,7 +124,18 @@ class FacetCounter:
         if request.categories:
             wanted = [CATEGORIES.index(c) for c in request.categories]
             ordinals = ordinals[np.isin(self.category[ordinals], wanted)]
+        if request.wires:
+            ordinals = ordinals[np.isin(self.wires.of_release[ordinals], sorted(self._chosen_wires(request)))]
+        if request.tickers:
+            listed = self.tickers.releases_with_any(sorted(self._chosen_tickers(request)))
+            ordinals = ordinals[np.isin(ordinals, listed)]
         return ordinals
+
+    def _chosen_wires(self, request: SearchRequest) -> set[int]:
+        return {i for i in map(self.wires.find, request.wires) if i is not None}
+
+    def _chosen_tickers(self, request: SearchRequest) -> set[int]:
+        return {i for i in map(self.tickers.find, request.tickers) if i is not None}
 
     def count(self, ordinals: np.ndarray, request: SearchRequest, catalog: Catalog,
               groups: np.ndarray | None = None) -> dict[str, list[FacetValue]]:
@@ -116,14 +144,8 @@ class FacetCounter:
         `groups` (one duplicate-group id per ordinal, for a list collapsed to one release per group): a value counts
         each group once if any of its releases here has it, because that is what a click returns: the filter keeps
         the group's releases that have the value and the collapse then shows one of them."""
-        rows = self.matrix[ordinals]
-        if groups is not None and len(ordinals):
-            groups = np.unique(np.asarray(groups), return_inverse=True)[1].ravel()
-            members = sparse.csr_matrix((np.ones(len(ordinals), dtype=np.int32), (groups, np.arange(len(ordinals)))),
-                                        shape=(int(groups.max()) + 1, len(ordinals)))
-            rows = members @ rows  # group x entity: how many of the group's releases name the entity
-            rows.data[:] = 1
-        counts = np.asarray(rows.sum(axis=0)).ravel() if len(ordinals) else np.zeros(len(self.keys))
+        members = _group_members(ordinals, groups)
+        counts = _column_counts(self.matrix, ordinals, members)
         chosen: dict[str, set[int]] = {t: set() for t in ENTITY_TYPES}
         for f in request.entities:
             info = catalog.lookup(f.type, f.name)
@@ -135,28 +157,39 @@ class FacetCounter:
         named = np.flatnonzero(counts)
         named_types = self.types[named]
         for t_index, type_ in enumerate(ENTITY_TYPES):
-            facets[type_] = self._top(named[named_types == t_index], counts, chosen[type_], request.facet_size, needle)
+            facets[type_] = _top(self._entity_names, named[named_types == t_index], counts, chosen[type_],
+                                 request.facet_size, needle)
         issuers = _per_group(self.issuer[ordinals], groups)
         issuers = issuers[issuers >= 0]
         issuer_counts = np.bincount(issuers, minlength=len(self.keys))
         selected_issuers = {self._column[i.key] for i in (catalog.lookup("org", n) for n in request.issuers) if i}
-        facets["issuer"] = self._top(np.unique(issuers), issuer_counts, selected_issuers, request.facet_size, needle)
+        facets["issuer"] = _top(self._entity_names, np.unique(issuers), issuer_counts, selected_issuers,
+                                request.facet_size, needle)
         category_counts = np.bincount(_per_group(self.category[ordinals], groups), minlength=len(CATEGORIES))
         facets["category"] = [FacetValue(c, int(category_counts[i]), c in request.categories)
                               for i, c in enumerate(CATEGORIES) if category_counts[i] or c in request.categories]
         facets["month"] = self._months(_per_group(self.month[ordinals], groups), request)
+        facets["ticker"] = self._ticker_facet(ordinals, members, request, needle)
+        facets["wire"] = self._wire_facet(ordinals, groups, request, needle)
         return facets
 
-    def _top(self, cols: np.ndarray, counts: np.ndarray, chosen: set[int], size: int, needle: str) -> list[FacetValue]:
-        if needle:
-            cols = cols[[needle in self._folded[c] for c in cols.tolist()]]
-        if len(cols) > size > 0:  # only values that can make the top `size` (all ties with the last one kept) are sorted
-            cut = np.partition(counts[cols], len(cols) - size)[len(cols) - size]
-            cols = cols[counts[cols] >= cut]
-        # Most releases first, then name, for a stable order; selected values stay listed after the top ones.
-        top = cols[np.lexsort((self._name_rank[cols], -counts[cols]))[:size]].tolist()
-        extra = sorted(c for c in chosen if c not in top)
-        return [FacetValue(self.names[c], int(counts[c]), c in chosen) for c in top + extra]
+    def _ticker_facet(self, ordinals: np.ndarray, members: sparse.csr_matrix | None, request: SearchRequest,
+                      needle: str) -> list[FacetValue]:
+        """The tickers the releases print, each with its company (FacetValue.entity)."""
+        counts = _column_counts(self.tickers.matrix, ordinals, members)
+        values = _top(self._ticker_names, np.flatnonzero(counts), counts, self._chosen_tickers(request),
+                      request.facet_size, needle)
+        company = dict(zip(self.tickers.values, self.tickers.companies))
+        return [replace(v, entity=company[v.value]) for v in values]
+
+    def _wire_facet(self, ordinals: np.ndarray, groups: np.ndarray | None, request: SearchRequest,
+                    needle: str) -> list[FacetValue]:
+        """The wires that carried the releases (one per release, counted like the issuer)."""
+        wires = _per_group(self.wires.of_release[ordinals], groups)
+        wires = wires[wires >= 0]
+        counts = np.bincount(wires, minlength=len(self.wires.names))
+        return _top(self._wire_names, np.unique(wires), counts, self._chosen_wires(request), request.facet_size,
+                    needle)
 
     def _months(self, months: np.ndarray, request: SearchRequest) -> list[FacetValue]:
         """Releases per month of the match set (`months`: each one's month index, -1 undated), oldest first: a
@@ -187,6 +220,41 @@ class FacetCounter:
         index = {m: i for i, m in enumerate(self.months)}
         return [(key, int(counts[index[key]]) if key in index else 0)
                 for key in months_between(self.months[months.min()], self.months[months.max()])]
+
+
+def _top(names: ValueNames, cols: np.ndarray, counts: np.ndarray, chosen: set[int], size: int,
+         needle: str) -> list[FacetValue]:
+    """The `size` values (`cols`) with the highest counts, then the chosen ones not among them."""
+    if needle:
+        cols = cols[[needle in names.folded[c] for c in cols.tolist()]]
+    if len(cols) > size > 0:  # only values that can make the top `size` (all ties with the last one kept) are sorted
+        cut = np.partition(counts[cols], len(cols) - size)[len(cols) - size]
+        cols = cols[counts[cols] >= cut]
+    # Most releases first, then name, for a stable order; selected values stay listed after the top ones.
+    top = cols[np.lexsort((names.rank[cols], -counts[cols]))[:size]].tolist()
+    extra = sorted(c for c in chosen if c not in top)
+    return [FacetValue(names.names[c], int(counts[c]), c in chosen) for c in top + extra]
+
+
+def _group_members(ordinals: np.ndarray, groups: np.ndarray | None) -> sparse.csr_matrix | None:
+    """A group x position 0/1 matrix of a collapsed list's duplicate groups (None: count every release)."""
+    if groups is None or not len(ordinals):
+        return None
+    groups = np.unique(np.asarray(groups), return_inverse=True)[1].ravel()
+    return sparse.csr_matrix((np.ones(len(ordinals), dtype=np.int32), (groups, np.arange(len(ordinals)))),
+                             shape=(int(groups.max()) + 1, len(ordinals)))
+
+
+def _column_counts(matrix: sparse.csr_matrix, ordinals: np.ndarray,
+                   members: sparse.csr_matrix | None) -> np.ndarray:
+    """How many of the releases (with `members`: of the duplicate groups) have each column of a 0/1 matrix."""
+    if not len(ordinals):
+        return np.zeros(matrix.shape[1])
+    rows = matrix[ordinals]
+    if members is not None:
+        rows = members @ rows  # group x column: how many of the group's releases have the value
+        rows.data[:] = 1
+    return np.asarray(rows.sum(axis=0)).ravel()
 
 
 def _per_group(values: np.ndarray, groups: np.ndarray | None) -> np.ndarray:

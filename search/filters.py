@@ -1,5 +1,6 @@
 """A request's filters as the set of releases that pass them (sorted ordinals), from the version's own arrays:
-entities from the facet matrix, dates from the release days, issuer and category from their columns.
+entities from the facet matrix, dates from the release days, issuer, category and wire from their columns, tickers
+from their matrix.
 
 Several values of one facet combine with OR, different facets with AND; an entity name the catalog does not know (or
 knows with another type) matches nothing on its own.
@@ -14,7 +15,8 @@ from search.request import SearchRequest
 
 
 def has_filters(request: SearchRequest) -> bool:
-    return bool(request.entities or request.date_from or request.date_to or request.issuers or request.categories)
+    return bool(request.entities or request.date_from or request.date_to or request.issuers or request.categories
+                or request.tickers or request.wires)
 
 
 def allowed_releases(request: SearchRequest, catalog: Catalog, facets: FacetCounter,

@@ -52,6 +52,13 @@ class FacetValue:
     value: str
     count: int
     selected: bool
+    entity: str | None = None  # the organisation a ticker stands for (its canonical name), where one is known
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "count": self.count, "selected": self.selected}
+        if self.entity is not None:  # only ticker values have one: the other facets keep their three fields
+            out["entity"] = self.entity
+        return out
 
 
 @dataclass
@@ -75,6 +82,8 @@ class SearchResult:
                 "entity": [f.param() for f in r.entities],
                 "issuer": list(r.issuers),
                 "category": list(r.categories),
+                "wire": list(r.wires),
+                "ticker": list(r.tickers),
                 "date_from": r.date_from.isoformat() if r.date_from else None,
                 "date_to": r.date_to.isoformat() if r.date_to else None,
             },
@@ -82,10 +91,7 @@ class SearchResult:
             "offset": r.offset,
             "limit": r.limit,
             "hits": [h.to_json() for h in self.hits],
-            "facets": {
-                t: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
-                for t, values in self.facets.items()
-            },
+            "facets": {t: [v.to_json() for v in values] for t, values in self.facets.items()},
             "facet_scope": self.facet_scope,
             "warnings": self.warnings,
             "took_ms": round(self.took_ms, 2),

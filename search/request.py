@@ -37,6 +37,10 @@ PARAMETERS: dict[str, str] = {
     "explain": "1 to explain every score",
     "issuer": "the organisation that issued the release (any of its names); repeatable (OR), AND with other filters",
     "category": "announcement type, one of " + ", ".join(CATEGORIES) + "; repeatable (OR)",
+    "ticker": "a stock ticker the release prints, EXCHANGE:SYMBOL as the ticker facet lists it (e.g. NASDAQ:ACME, "
+              "any case); repeatable (OR), AND with other filters",
+    "wire": "the wire service that carried the release, by its name in the wire facet (any case); repeatable (OR), "
+            "AND with other filters",
     "facet_size": f"values listed per facet, 1 to {MAX_FACET_SIZE} (default {FACET_SIZE})",
     "facet_q": "list only facet values whose name contains this text",
     "fusion": "hybrid mode: how the two rankings combine, one of " + ", ".join(FUSIONS)
@@ -66,6 +70,9 @@ _FALSE = set(FALSE_WORDS) | {""}
 # full-width digits, "20240101" and ISO week dates ("2024-W01-1"), none of which a form or a client means to send.
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")  # the sign only to say "from 1 to 100 (got -1)"; 12 digits pass any bound
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A ticker as the index writes it (indexer/ingest/patterns.py: an exchange code, a symbol), with room to spare.
+TICKER_EXCHANGE = "[A-Za-z]{1,20}"
+TICKER_SYMBOL = "[A-Za-z0-9][A-Za-z0-9.-]{0,19}"
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,8 @@ class SearchRequest:
     explain: bool = False
     issuers: tuple[str, ...] = ()  # issuing organisations, OR-ed
     categories: tuple[str, ...] = ()  # announcement types, OR-ed
+    tickers: tuple[str, ...] = ()  # "EXCHANGE:SYMBOL" in capitals, OR-ed
+    wires: tuple[str, ...] = ()  # wire names as given (matched case-insensitively), OR-ed
     facet_size: int = FACET_SIZE
     facet_q: str = ""  # only facet values containing this text
     fusion: str | None = None  # hybrid only: "rrf" or "convex"; None = the tuned default (search.fusion)
@@ -111,7 +120,8 @@ class SearchRequest:
 
 
 _DEFAULT_REQUEST = SearchRequest()
-_FIELD_OF = {"entity": "entities", "issuer": "issuers", "category": "categories"}  # where the names differ
+_FIELD_OF = {"entity": "entities", "issuer": "issuers", "category": "categories", "ticker": "tickers",
+             "wire": "wires"}  # where the names differ
 
 
 def parameter_default(name: str) -> object:
@@ -251,6 +261,31 @@ def parse_entity(raw: str) -> EntityFilter:
     return EntityFilter(type_, name)
 
 
+def parse_ticker(raw: str) -> str:
+    """'nasdaq: acme' -> 'NASDAQ:ACME': tickers are matched in capitals, so "any case" is one value."""
+    exchange, sep, symbol = raw.partition(":")
+    exchange, symbol = exchange.strip(), symbol.strip()
+    if not (sep and re.fullmatch(TICKER_EXCHANGE, exchange) and re.fullmatch(TICKER_SYMBOL, symbol)):
+        raise RequestError(f"'ticker' must be EXCHANGE:SYMBOL as the ticker facet lists it, e.g. NASDAQ:ACME "
+                           f"(got {raw[:40]!r})")
+    return f"{exchange}:{symbol}".upper()
+
+
+def _names(params: Mapping[str, Sequence[str]], name: str) -> tuple[str, ...]:
+    """A repeatable name parameter (issuer, wire): whitespace collapsed, empty values and repeats dropped."""
+    names = tuple(dict.fromkeys(" ".join(v.split()) for v in params.get(name) or [] if v.strip()))
+    if len(names) > MAX_ENTITY_FILTERS or any(len(n) > MAX_NAME_CHARS for n in names):
+        raise RequestError(f"at most {MAX_ENTITY_FILTERS} '{name}' values of at most {MAX_NAME_CHARS} characters")
+    return names
+
+
+def _tickers(params: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    values = [v for v in params.get("ticker") or [] if v.strip()]
+    if len(values) > MAX_ENTITY_FILTERS:
+        raise RequestError(f"at most {MAX_ENTITY_FILTERS} 'ticker' values")
+    return tuple(dict.fromkeys(parse_ticker(v) for v in values))
+
+
 def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterable[str] = ()) -> SearchRequest:
     """Validate every parameter; raise RequestError naming the first bad one."""
     refuse_unknown(set(params) - set(allow_unknown), PARAMETERS)
@@ -268,9 +303,7 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
     date_from, date_to = _date(params, "date_from"), _date(params, "date_to")
     if date_from and date_to and date_from > date_to:
         raise RequestError(f"'date_from' ({date_from}) is after 'date_to' ({date_to}); swap them")
-    issuers = tuple(dict.fromkeys(" ".join(v.split()) for v in params.get("issuer") or [] if v.strip()))
-    if len(issuers) > MAX_ENTITY_FILTERS or any(len(i) > MAX_NAME_CHARS for i in issuers):
-        raise RequestError(f"at most {MAX_ENTITY_FILTERS} 'issuer' values of at most {MAX_NAME_CHARS} characters")
+    issuers = _names(params, "issuer")
     categories = tuple(dict.fromkeys(v.strip() for v in params.get("category") or [] if v.strip()))
     for category in categories:
         if category not in CATEGORIES:
@@ -294,6 +327,8 @@ def parse_request(params: Mapping[str, Sequence[str]], *, allow_unknown: Iterabl
         collapse=_flag(params, "collapse", True),
         issuers=issuers,
         categories=categories,
+        tickers=_tickers(params),
+        wires=_names(params, "wire"),
         facet_size=_integer(params, "facet_size", FACET_SIZE, 1, MAX_FACET_SIZE),
         facet_q=facet_q,
     )

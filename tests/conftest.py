@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.standins import NER_NAME, TINY_CORPUS, TINY_COPIES, hashed_words_embedder, ruler_nlp, write_tiny_corpus
+from tests.standins import (LISTED_CORPUS, NER_NAME, TINY_CORPUS, TINY_COPIES, hashed_words_embedder, listed_nlp,
+                            ruler_nlp, write_tiny_corpus)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -201,6 +202,18 @@ def copies_index(tmp_path_factory, fast_nlp, fast_embedder) -> Path:
 @pytest.fixture(scope="session")
 def copies_engine(copies_index, fast_embedder):
     return _engine(copies_index, fast_embedder)
+
+
+@pytest.fixture(scope="session")
+def listed_index(tmp_path_factory, fast_embedder) -> Path:
+    """LISTED_CORPUS (wires and tickers whose facets are known), indexed with the stand-ins and the ticker patterns."""
+    corpus = write_tiny_corpus(tmp_path_factory.mktemp("listed-corpus") / "listed.jsonl", LISTED_CORPUS)
+    return _built_index(tmp_path_factory, "listed-index", corpus, listed_nlp(), fast_embedder, ner_model=NER_NAME)
+
+
+@pytest.fixture(scope="session")
+def listed_engine(listed_index, fast_embedder):
+    return _engine(listed_index, fast_embedder)
 
 
 @pytest.fixture(scope="module")

@@ -143,6 +143,42 @@ TINY_COPIES: tuple[dict[str, str], ...] = (
 )
 
 
+# Releases with wires and tickers whose facets are known (tests/search/test_wire_ticker.py): l1 on IBN and l1-copy
+# (the same text a day later on News Direct, one duplicate group) print NASDAQ:ACME and NYSE:HBK; l2 (News Direct)
+# prints NASDAQ:ACME as "Nasdaq: ACME"; l3 carries a 24-7PressRelease dateline mark and no source and prints TSXV:BSR;
+# l4 has no wire and prints OTCQB:NWND; l5's source is markup (a wire name is shown as the source gives it).
+_L1_BODY = ("LYON, January 10, 2024 - Acme Robotics (NASDAQ: ACME) today signed a supply agreement with Harbor Bank "
+            "(NYSE: HBK) for warehouse robots in every branch.")
+LISTED_CORPUS: tuple[dict[str, str], ...] = (
+    {"id": "l1", "date": "2024-01-10", "source": "ibn", "url": "https://example.com/l1",
+     "title": "Acme Robotics signs a supply agreement with Harbor Bank", "body": _L1_BODY},
+    {"id": "l1-copy", "date": "2024-01-11", "source": "newsdirect", "url": "https://example.com/l1-copy",
+     "title": "Acme Robotics signs a supply agreement with Harbor Bank", "body": _L1_BODY},
+    {"id": "l2", "date": "2024-02-01", "source": "newsdirect", "url": "https://example.com/l2",
+     "title": "Acme Robotics reports record quarterly results",
+     "body": "Acme Robotics (Nasdaq: ACME) reported record revenue for the quarter, driven by warehouse automation."},
+    {"id": "l3", "date": "2024-02-20", "url": "https://example.com/l3",
+     "title": "Borealis Sensors opens a lidar factory",
+     "body": "TEXAS, February 20, 2024 /24-7PressRelease/ -- Borealis Sensors (TSX.V: BSR) will manufacture lidar "
+             "units at a new factory in Texas."},
+    {"id": "l4", "date": "2024-03-05", "url": "https://example.com/l4",
+     "title": "Northwind Energy starts an offshore wind farm",
+     "body": "Northwind Energy (OTCQB: NWND) started building an offshore wind farm near Oslo."},
+    {"id": "l5", "date": "2024-03-06", "source": "<b onmouseover=alert(1)>Evil</b>", "url": "https://example.com/l5",
+     "title": "Volunteers plant trees in the community garden",
+     "body": "Volunteers planted two hundred trees in the community garden on Saturday."},
+)
+
+
+def listed_nlp():
+    """ruler_nlp() with the product's own name patterns (indexer/ingest/patterns.py), which find tickers."""
+    from indexer.ingest.patterns import add_name_patterns
+
+    nlp = ruler_nlp()
+    add_name_patterns(nlp)
+    return nlp
+
+
 def write_tiny_corpus(path: Path, releases: Sequence[dict[str, str]] = TINY_CORPUS) -> Path:
     """Releases (TINY_CORPUS by default) as the JSONL the indexer reads."""
     path.write_text("".join(json.dumps(r) + "\n" for r in releases), encoding="utf-8")

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from indexer.store.records import CATEGORIES, ENTITY_TYPES
+from search.facets import FACET_TYPES
 from search.fusion import FUSIONS
 from search.related import MAX_RELATED, RELATED_PARAMETERS
 from search.request import (ENTITY_QUERY_PARAMETERS, FALSE_WORDS, MAX_ENTITY_FILTERS, MAX_ENTITY_LIST,
                             MAX_FACET_SIZE, MAX_LIMIT, MAX_NAME_CHARS, MAX_OFFSET, MAX_QUERY_CHARS, MODES, SORTS,
-                            TRUE_WORDS)
+                            TICKER_EXCHANGE, TICKER_SYMBOL, TRUE_WORDS)
 from search.suggest import MAX_SUGGEST_LIMIT, SUGGEST_PARAMETERS
 from web.feeds import ATOM_TYPE
 
@@ -46,9 +47,12 @@ def _search_schema(name: str) -> dict[str, Any]:
     if name == "entity":
         return {"type": "array", "maxItems": MAX_ENTITY_FILTERS, "items": {
             "type": "string", "maxLength": _ENTITY_VALUE_CHARS, "pattern": f"^({'|'.join(ENTITY_TYPES)}):.*[A-Za-z0-9]"}}
-    if name == "issuer":
+    if name in ("issuer", "wire"):
         return {"type": "array", "maxItems": MAX_ENTITY_FILTERS, "items": {"type": "string",
                                                                            "maxLength": MAX_NAME_CHARS}}
+    if name == "ticker":  # the parser also takes spaces around the parts; the spec states the plain form
+        return {"type": "array", "maxItems": MAX_ENTITY_FILTERS, "items": {
+            "type": "string", "pattern": f"^{TICKER_EXCHANGE}:{TICKER_SYMBOL}$"}}
     if name == "category":
         return {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}}
     if name == "facet_q":
@@ -89,7 +93,9 @@ def _object(properties: dict[str, Any], *, optional: tuple[str, ...] = ()) -> di
 
 _ENTITIES_BY_TYPE = _object({t: STRING_LIST for t in ENTITY_TYPES})
 _FACET_VALUE = _object({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
-                        "selected": {"type": "boolean"}})
+                        "selected": {"type": "boolean"},
+                        "entity": {"type": "string", "description": "a ticker's company (canonical org name)"}},
+                       optional=("entity",))
 SCHEMAS: dict[str, Any] = {
     "Error": _object({"error": _object({"status": {"type": "integer"}, "message": {"type": "string"}})}),
     "Hit": _object({
@@ -103,11 +109,12 @@ SCHEMAS: dict[str, Any] = {
         "query": {"type": "string"}, "mode": {"type": "string", "enum": list(MODES)},
         "sort": {"type": "string", "enum": list(SORTS)},
         "filters": _object({"entity": STRING_LIST, "issuer": STRING_LIST, "category": STRING_LIST,
-                            "date_from": NULLABLE_STRING, "date_to": NULLABLE_STRING}),
+                            "wire": STRING_LIST, "ticker": STRING_LIST, "date_from": NULLABLE_STRING,
+                            "date_to": NULLABLE_STRING}),
         "total": {"type": "integer", "minimum": 0}, "offset": {"type": "integer", "minimum": 0},
         "limit": {"type": "integer", "minimum": 1},
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-        "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _FACET_VALUE}},
+        "facets": _object({t: {"type": "array", "items": _FACET_VALUE} for t in FACET_TYPES}),
         "facet_scope": {"type": "object"}, "warnings": STRING_LIST, "took_ms": {"type": "number"},
         "suggestion": NULLABLE_STRING,
     }),

@@ -115,6 +115,10 @@ def click(request: SearchRequest, type_: str, value: str) -> SearchRequest:
         return replace(request, issuers=(value,))
     if type_ == "category":
         return replace(request, categories=(value,))
+    if type_ == "ticker":
+        return replace(request, tickers=(value,))
+    if type_ == "wire":
+        return replace(request, wires=(value,))
     if type_ == "month":
         first, last = month_range(value)
         return replace(request, date_from=first, date_to=last)

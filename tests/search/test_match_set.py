@@ -16,7 +16,7 @@ from search.request import parse_request
 
 QUERIES = ("wind turbine inspection robots", "lidar sensors", "Acme Robotics", "annual meeting", "quarterly revenue",
            "robots", "financing agreement offshore wind", "trees in the garden", "Oslo")
-FACETS = ("org", "person", "place", "facility", "issuer", "category", "month")
+FACETS = ("org", "person", "place", "facility", "issuer", "category", "month", "ticker", "wire")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def click(params: dict, type_: str, value: str) -> dict:
         last = {"02": 29 if int(value[:4]) % 4 == 0 else 28}.get(value[5:], 30 if value[5:] in ("04", "06", "09", "11")
                                                                  else 31)
         return {**params, "date_from": f"{value}-01", "date_to": f"{value}-{last:02d}"}
-    if type_ in ("issuer", "category"):
+    if type_ in ("issuer", "category", "ticker", "wire"):
         return {**params, type_: params.get(type_, []) + [value]}
     return {**params, "entity": params.get("entity", []) + [f"{type_}:{value}"]}
 
@@ -82,7 +82,7 @@ def test_every_facet_count_is_what_its_click_returns(engines, mode, collapse):
 
 
 @pytest.mark.parametrize("selection", [{"entity": ["place:Oslo"]}, {"category": ["results"]},
-                                       {"date_from": "2024-01-01", "date_to": "2024-03-31"}])
+                                       {"date_from": "2024-01-01", "date_to": "2024-03-31"}, {"wire": ["WIRE-B"]}])
 def test_counts_agree_under_a_selection_of_another_facet(engines, selection):
     for q in ("robots", "Acme Robotics sensors", "wind"):
         clicks_agree(engines, {"q": q, "limit": "100", **selection})

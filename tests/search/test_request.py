@@ -61,6 +61,13 @@ def test_fusion_parameters_default_to_the_tuned_choice_and_parse():
         ({"alpha": "half"}, "'alpha' must be a number from 0 to 1, e.g. 0.3 (got 'half')"),
         ({"fusion": "max"}, "'fusion' must be one of rrf, convex (got 'max')"),
         ({"exact": "always"}, "'exact' must be 1 or 0"),
+        ({"ticker": "ACME"}, "'ticker' must be EXCHANGE:SYMBOL as the ticker facet lists it, e.g. NASDAQ:ACME (got 'ACME')"),
+        ({"ticker": "NASDAQ:"}, "'ticker' must be EXCHANGE:SYMBOL"),
+        ({"ticker": "NAS DAQ:ACME"}, "'ticker' must be EXCHANGE:SYMBOL"),
+        ({"ticker": "NASDAQ:<script>"}, "'ticker' must be EXCHANGE:SYMBOL"),
+        ({"ticker": [f"NYSE:A{n}" for n in range(21)]}, "at most 20 'ticker' values"),
+        ({"wire": "w" * 201}, "at most 20 'wire' values of at most 200 characters"),
+        ({"wire": [f"wire {n}" for n in range(21)]}, "at most 20 'wire' values"),
     ],
 )
 def test_bad_parameters_say_what_to_send(params, message):
@@ -71,7 +78,8 @@ def test_bad_parameters_say_what_to_send(params, message):
 
 def test_every_parameter_has_help():
     assert set(PARAMETERS) == {"q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain",
-                               "issuer", "category", "facet_size", "facet_q", "fusion", "alpha", "exact", "collapse"}
+                               "issuer", "category", "ticker", "wire", "facet_size", "facet_q", "fusion", "alpha",
+                               "exact", "collapse"}
     assert all(PARAMETERS.values())
 
 
@@ -89,6 +97,9 @@ def _normal(text: str) -> str:
 
 
 NAMES = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=30).map(_normal).filter(bool)
+
+
+TICKERS = st.from_regex(r"[A-Z]{1,20}:[A-Z0-9][A-Z0-9.-]{0,19}", fullmatch=True)
 
 
 @st.composite
@@ -115,6 +126,8 @@ def valid_requests(draw) -> SearchRequest:
         explain=draw(st.booleans()),
         issuers=tuple(draw(st.lists(NAMES, max_size=3, unique=True))),
         categories=tuple(draw(st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True))),
+        tickers=tuple(draw(st.lists(TICKERS, max_size=3, unique=True))),
+        wires=tuple(draw(st.lists(NAMES, max_size=3, unique=True))),
         facet_size=draw(st.integers(1, MAX_FACET_SIZE)),
         facet_q=draw(st.one_of(st.just(""), NAMES)),
         fusion=draw(st.one_of(st.none(), st.sampled_from(FUSIONS))),
@@ -130,6 +143,15 @@ def test_to_params_is_the_inverse_of_parse_request(req, defaults):
     assert parse_request(MultiDict(pairs).to_dict(flat=False)) == req
     assert parse_request(parse_qs(urlencode(pairs), keep_blank_values=True)) == req  # and through a URL
     assert [name for name, _ in pairs] == sorted((name for name, _ in pairs), key=list(PARAMETERS).index)
+
+
+def test_tickers_are_read_in_capitals_and_wires_as_given():
+    r = parse(ticker=["nasdaq:acme", " NASDAQ : ACME ", "tsxv:bsr.u"], wire=["  news   direct ", "IBN"])
+    assert r.tickers == ("NASDAQ:ACME", "TSXV:BSR.U")  # one value however it is cased and spaced
+    assert r.wires == ("news direct", "IBN")  # whitespace collapsed; matched case-insensitively by the engine
+    assert r.to_params() == [("ticker", "NASDAQ:ACME"), ("ticker", "TSXV:BSR.U"), ("wire", "news direct"),
+                             ("wire", "IBN")]
+    assert parse(ticker="", wire=" ").tickers == () == parse(wire=" ").wires  # empty: no filter
 
 
 def test_to_params_leaves_out_defaults_and_repeats_lists():

@@ -19,7 +19,8 @@ def test_search_json_contract(fast_client):
     assert body["suggestion"] is None  # "lidar" is a word of the index
     assert (body["query"], body["mode"], body["sort"], body["total"], body["offset"], body["limit"]) == \
         ("lidar", "keyword", "relevance", 2, 0, 1)
-    assert body["filters"] == {"entity": [], "issuer": [], "category": [], "date_from": None, "date_to": None}
+    assert body["filters"] == {"entity": [], "issuer": [], "category": [], "wire": [], "ticker": [],
+                               "date_from": None, "date_to": None}
     [hit] = body["hits"]
     assert list(hit) == HIT_KEYS + ["explain"]
     assert {k: hit[k] for k in ("id", "title", "date", "source", "url", "issuer", "category")} == {
@@ -29,7 +30,12 @@ def test_search_json_contract(fast_client):
                                "facility": []}
     assert hit["explain"] == {"keyword": {"rank": 1, "score": hit["score"]}, "semantic": None, "fusion": None,
                               "exact": None}
-    assert list(body["facets"]) == ["org", "person", "place", "facility", "issuer", "category", "month"]
+    assert list(body["facets"]) == ["org", "person", "place", "facility", "issuer", "category", "month", "ticker",
+                                    "wire"]
+    # t1 and t3 name lidar: their sources are the wires (one each; a wire has no "entity")
+    assert body["facets"]["wire"] == [{"value": "wire-a", "count": 1, "selected": False},
+                                      {"value": "wire-b", "count": 1, "selected": False}]
+    assert body["facets"]["ticker"] == []  # TINY_CORPUS prints no ticker
     assert body["facets"]["org"] == [{"value": "Acme Robotics", "count": 2, "selected": False},
                                      {"value": "Borealis Sensors", "count": 2, "selected": False}]
     assert body["facet_scope"]["releases"] == 2 and body["facet_scope"]["keyword_matches"] == 2
@@ -49,7 +55,7 @@ def test_filters_are_echoed_and_applied(fast_client):
                                      {"value": "Northwind Energy", "count": 1, "selected": False}]
     dated = fast_client.get("/api/search?date_from=2024-02-01&date_to=2024-02-29&category=product").get_json()
     assert [h["id"] for h in dated["hits"]] == ["t3"]
-    assert dated["filters"] == {"entity": [], "issuer": [], "category": ["product"],
+    assert dated["filters"] == {"entity": [], "issuer": [], "category": ["product"], "wire": [], "ticker": [],
                                 "date_from": "2024-02-01", "date_to": "2024-02-29"}
 
 
