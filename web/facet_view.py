@@ -17,6 +17,8 @@ from search.hits import FacetValue, SearchResult
 from search.request import SearchRequest
 
 SHOWN = 8  # values visible per facet before "Show more"
+# The OR facets that are request fields of their own, by facet type (the others are entity types).
+VALUE_FIELDS = {"issuer": "issuers", "category": "categories", "ticker": "tickers", "wire": "wires"}
 COUNTED = 50  # values counted per facet when the request leaves facet_size at its default
 LONGER = 200  # what "more values" asks for, in that one facet's list
 
@@ -30,6 +32,24 @@ class FacetList:
     more_url: str | None  # the engine listed as many values as it was asked for: there may be more
 
 
+def value_label(type_: str, value: FacetValue, category_labels: dict[str, str]) -> str:
+    """The text of a facet value: a category's label, a ticker with its company ("NASDAQ:ACME · Acme Corp"), else
+    the value. Plain text: the template escapes it."""
+    if type_ == "category":
+        return category_labels[value.value]
+    return f"{value.value} · {value.entity}" if value.entity else value.value
+
+
+def about_entity(type_: str, value: FacetValue) -> tuple[str, str] | None:
+    """(type, name) of the entity page a facet value is about: the organisation of an issuer or a ticker, an entity
+    itself; None for a category, a wire or a ticker without a known company."""
+    if type_ == "issuer":
+        return "org", value.value
+    if type_ == "ticker":
+        return ("org", value.entity) if value.entity else None
+    return None if type_ in VALUE_FIELDS or type_ == "month" else (type_, value.value)
+
+
 def facet_request(req: SearchRequest, default_size: int) -> SearchRequest:
     """The request the page sends: the user's, with facets counted deep enough for "Show more" (an explicit
     facet_size is kept)."""
@@ -38,10 +58,8 @@ def facet_request(req: SearchRequest, default_size: int) -> SearchRequest:
 
 def _without(req: SearchRequest, type_: str) -> SearchRequest:
     """`req` with the filter of one facet type removed (and one hit: only its facets are read)."""
-    if type_ == "issuer":
-        return replace(req, issuers=(), limit=1, offset=0)
-    if type_ == "category":
-        return replace(req, categories=(), limit=1, offset=0)
+    if type_ in VALUE_FIELDS:
+        return replace(req, **{VALUE_FIELDS[type_]: ()}, limit=1, offset=0)
     return replace(req, entities=tuple(f for f in req.entities if f.type != type_), limit=1, offset=0)
 
 
@@ -50,7 +68,7 @@ def disjunctive_facets(engine: Engine, req: SearchRequest, result: SearchResult)
     values of that OR facet stay listed (the chosen ones keep their selected flag)."""
     facets = dict(result.facets)
     chosen_types = {f.type for f in req.entities}
-    chosen_types |= {name for name, on in (("issuer", req.issuers), ("category", req.categories)) if on}
+    chosen_types |= {type_ for type_, field in VALUE_FIELDS.items() if getattr(req, field)}
     for type_ in sorted(chosen_types):
         # The chosen values as the engine named them (an alias in the URL is listed under its canonical name).
         chosen = [v for v in result.facets.get(type_, []) if v.selected]

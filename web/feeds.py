@@ -125,7 +125,8 @@ def entity_feed_url(type_: str, name: str) -> str:
 def _search_title(req: SearchRequest) -> str:
     words = [f"“{req.q}”"] if req.q else []
     words += [f.param() for f in req.entities] + [f"issuer:{i}" for i in req.issuers]
-    words += [f"category:{c}" for c in req.categories]
+    words += [f"category:{c}" for c in req.categories] + [f"ticker:{t}" for t in req.tickers]
+    words += [f"wire:{w}" for w in req.wires]
     if req.date_from or req.date_to:
         words.append(f"{req.date_from or '…'} – {req.date_to or '…'}")
     return "Announcements: " + (" ".join(words) if words else "every release")

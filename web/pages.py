@@ -17,7 +17,8 @@ from search.hits import SearchResult
 from search.request import (ENTITY_QUERY_PARAMETERS, FACET_SIZE, MODES, PARAMETERS, SORTS, EntityFilter,
                             RequestError, SearchRequest, parse_entity_query, parse_request)
 from web.context import engine, error_response
-from web.facet_view import LONGER, disjunctive_facets, facet_lists, facet_request
+from web.facet_view import (LONGER, VALUE_FIELDS, about_entity, disjunctive_facets, facet_lists, facet_request,
+                             value_label)
 from web.histogram import Histogram, month_histogram
 from web.markdown import render_body
 from web.overview import EXAMPLE_SEARCHES, corpus_overview
@@ -27,7 +28,10 @@ pages = Blueprint("pages", __name__)
 ENTITY_PAGE_RELEASES = 20  # per page of an entity's releases
 ENTITY_LIST = 100
 FACET_TITLES = {"org": "Organisations", "person": "People", "place": "Places", "facility": "Facilities",
-                "issuer": "Issuer", "category": "Announcement type", "month": "Month"}
+                "issuer": "Issuer", "category": "Announcement type", "month": "Month", "ticker": "Ticker",
+                "wire": "Wire"}
+# The filter panel's order: what a release is, who issued it, whom it names, its listings, and the wire last.
+FACET_ORDER = ["category", "issuer", *ENTITY_TYPES, "ticker", "wire"]
 _PARAMETER_DEFAULTS = dict(SearchRequest().to_params(defaults=True))  # e.g. offset -> "0": left out of URLs
 _PARAMETER_ORDER = {name: n for n, name in enumerate(PARAMETERS)}
 
@@ -57,10 +61,8 @@ def _toggled(values: list[str], value: str) -> list[str]:
 
 def toggle_url(req: SearchRequest, type_: str, value: str) -> str:
     """Click once to filter by a facet value, click again to remove it (a month sets or clears the date range)."""
-    if type_ == "issuer":
-        return search_url(req, issuer=_toggled(list(req.issuers), value))
-    if type_ == "category":
-        return search_url(req, category=_toggled(list(req.categories), value))
+    if type_ in VALUE_FIELDS:  # issuer, category, ticker, wire: a parameter of the facet's name
+        return search_url(req, **{type_: _toggled(list(getattr(req, VALUE_FIELDS[type_])), value)})
     if type_ == "month":
         first, last = month_range(value)
         if (req.date_from, req.date_to) == (first, last):
@@ -98,7 +100,8 @@ def _bad_request(exc: RequestError):
 
 
 def _searched(req: SearchRequest) -> bool:
-    return bool(req.q or req.entities or req.date_from or req.date_to or req.issuers or req.categories)
+    return bool(req.q or req.entities or req.date_from or req.date_to or req.issuers or req.categories
+                or req.tickers or req.wires)
 
 
 @pages.get("/")
@@ -121,11 +124,11 @@ def search():
         pager["prev"] = search_url(req, offset=max(0, req.offset - req.limit))
     if req.offset + req.limit < result.total:
         pager["next"] = search_url(req, offset=req.offset + req.limit)
-    order = ["category", "issuer"] + list(ENTITY_TYPES)
     return render_template("search.html", req=req, result=result, error=None, pager=pager,
                            modes=MODES, sorts=SORTS, types=ENTITY_TYPES,
                            category_labels=CATEGORY_LABELS, toggle_url=lambda t, v: toggle_url(req, t, v),
-                           facets=facet_lists(facets, order, FACET_TITLES, counted.facet_size,
+                           facet_label=lambda t, v: value_label(t, v, CATEGORY_LABELS), about_entity=about_entity,
+                           facets=facet_lists(facets, FACET_ORDER, FACET_TITLES, counted.facet_size,
                                               lambda t: search_url(req, facet_size=LONGER) + f"#facet-{t}"),
                            histogram=_search_histogram(eng, req, result),
                            filters=_filter_chips(req),
@@ -154,6 +157,8 @@ def _filter_chips(req: SearchRequest) -> list[tuple[str, str]]:
     chips = [(f"{f.type}: {f.name}", toggle_url(req, f.type, f.name)) for f in req.entities]
     chips += [(f"issuer: {i}", toggle_url(req, "issuer", i)) for i in req.issuers]
     chips += [(f"type: {CATEGORY_LABELS[c]}", toggle_url(req, "category", c)) for c in req.categories]
+    chips += [(f"ticker: {t}", toggle_url(req, "ticker", t)) for t in req.tickers]
+    chips += [(f"wire: {w}", toggle_url(req, "wire", w)) for w in req.wires]
     if req.date_from or req.date_to:
         chips.append((f"date: {req.date_from or '…'} – {req.date_to or '…'}", search_url(req, date_from="", date_to="")))
     return chips
