@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.ingest.canonical import _LEGAL, build_catalog, loose_key  # noqa: E402
 from indexer.ingest.entities import NER_WORDS, extract_mentions, load_nlp, release_text  # noqa: E402
+from indexer.ingest.propagate import names_to_propagate, propagate, readable_text  # noqa: E402
 from indexer.store.catalog import Catalog  # noqa: E402
 from indexer.store.records import ENTITY_TYPES, entity_key  # noqa: E402
 
@@ -166,6 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--context", type=int, default=1000, help="other releases drawn at random (seed 13)")
     parser.add_argument("--ner-words", type=int, default=NER_WORDS, help="words of each body NER reads (0: all)")
+    parser.add_argument("--propagate", action="store_true", help="propagate confident names (indexer.ingest.propagate)")
     parser.add_argument("--show-errors", action="store_true", help="print misses and wrong values on dev")
     parser.add_argument("--show-junk", action="store_true", help="print the facet values not judged yet")
     args = parser.parse_args()
@@ -178,6 +180,11 @@ def main() -> None:
     mentions = list(extract_mentions(nlp, texts, sources=[r["source"] for r in releases],
                                      ner_words=args.ner_words or None))
     seconds = time.perf_counter() - start
+    if args.propagate:
+        start = time.perf_counter()
+        readable = [readable_text(r["title"], r["body"]) for r in releases]
+        mentions = propagate(readable, mentions, names_to_propagate(readable, mentions))
+        print(f"propagation {time.perf_counter() - start:.1f} s")
     catalog = build_catalog([r["id"] for r in releases], mentions)
     print(f"releases: {len(releases)} ({len(gold)} gold + {len(releases) - len(gold)} context); "
           f"extraction {seconds:.0f} s = {len(releases) / seconds:.1f} releases/s (one process)")

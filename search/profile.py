@@ -29,4 +29,5 @@ def entity_profile(info: EntityInfo, catalog: Catalog, facets: FacetCounter, rel
         release_ids=[release_ids[o] for o in rows.tolist()],
         cooccurring=[EntitySummary(n, t, c) for n, t, c in facets.cooccurring(rows, info.key, COOCCURRING)],
         months=[MonthCount(m, c) for m, c in facets.months_of(rows)],
+        typed_by=info.typed_by,
     )

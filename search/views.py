@@ -62,8 +62,23 @@ class EntityProfile:
     release_ids: list[str]  # newest first
     cooccurring: list[EntitySummary]
     months: list[MonthCount]  # every month from the first to the last release, gaps as 0
+    typed_by: str = "vote"  # what decided the type (indexer.store.records.EntityInfo.typed_by)
+
+    @property
+    def type_evidence(self) -> str:
+        """Why the entity has its type, in words a reader can check: "Typed org: 12 of 14 mentions read as org"."""
+        total = sum(self.votes.values())
+        others = ", ".join(f"{n} as {t}" for t, n in sorted(self.votes.items(), key=lambda v: (-v[1], v[0]))
+                           if t != self.type)
+        read = f"{self.votes.get(self.type, 0)} of {total} mention{'' if total == 1 else 's'} read as {self.type}"
+        if self.typed_by == "vote":
+            return f"Typed {self.type}: {read}" + (f" ({others})" if others else "")
+        reason = (f"because it issued {self.issued} release{'' if self.issued == 1 else 's'}"
+                  if self.typed_by == "issuer" else f"by its {self.typed_by}")
+        return f"Typed {self.type} {reason}; {read}" + (f", {others}" if others else "")
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "type": self.type, "aliases": self.aliases, "votes": self.votes,
+                "typed_by": self.typed_by, "type_evidence": self.type_evidence,
                 "releases": self.releases, "issued": self.issued, "release_ids": self.release_ids,
                 "cooccurring": [c.to_json() for c in self.cooccurring], "months": [m.to_json() for m in self.months]}

@@ -139,6 +139,9 @@ SCHEMAS: dict[str, Any] = {
     "Entity": _object({
         "name": {"type": "string"}, "type": {"type": "string", "enum": list(ENTITY_TYPES)}, "aliases": STRING_LIST,
         "votes": {"type": "integer"}, "releases": {"type": "integer", "minimum": 0},
+        "typed_by": {"type": "string", "description": 'what decided the type: "vote" (most mentions), '
+                     '"head word WORD" (e.g. Port, Bank) or "issuer" (it issued a release)'},
+        "type_evidence": {"type": "string", "description": "why it has its type, in words"},
         "issued": {"type": "integer", "minimum": 0}, "release_ids": STRING_LIST,
         "cooccurring": {"type": "array", "items": {"$ref": "#/components/schemas/EntitySummary"}},
         "months": {"type": "array", "items": _object({"month": {"type": "string"},

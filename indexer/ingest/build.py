@@ -12,7 +12,8 @@ from indexer.ingest.canonical import build_catalog
 from indexer.ingest.entities import DEFAULT_NER_MODEL
 from indexer.ingest.ids import index_roots
 from indexer.ingest.pipeline import (
-    BuildError, BuildSummary, VersionPlan, analyse, manifest, parse_releases, read_input, write_version,
+    BuildError, BuildSummary, VersionPlan, analyse, manifest, parse_releases, propagate_names, read_input,
+    write_version,
 )
 from indexer.ingest.progress import Progress, StageHook
 from indexer.models.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder
@@ -59,8 +60,9 @@ def build_index(
             mentions, embedder, vectors = analyse_on_ray(releases, report, address=ray_address, nlp=nlp,
                                                          ner_model=ner_model, embedder=embedder,
                                                          embedding_model=embedding_model)
+        mentions, names = propagate_names(releases, mentions, report)
         with report.stage("ner"):
-            catalog = build_catalog([r.id for r in releases], mentions)
+            catalog = build_catalog([r.id for r in releases], mentions, names)
         version, described = write_version(index_dir, VersionPlan(
             releases, catalog, embedder if vectors is None else None,
             lambda passages: manifest(embedder.name, embedder.dim, embedder.precision, ner_model, passages, catalog,

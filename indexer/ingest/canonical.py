@@ -82,19 +82,31 @@ def _majority(votes: Counter[str]) -> str:
     return max(votes, key=lambda t: (votes[t], -_TIE_ORDER.index(t)))
 
 
-def rule_type(name: str, actor: bool) -> str | None:
-    """The type a name's head word fixes, or None to leave it to the vote."""
+def type_rule(name: str, actor: bool) -> tuple[str, str] | None:
+    """The type a name's head (or first) word fixes and that word as the name writes it; None leaves it to the vote."""
     words = loose_key(entity_key(name)).split()
     if not words:
         return None
     head, first = words[-1], words[0]
-    if head in _ORG_HEADS or first in _ORG_FIRST:
-        return "org"
+    written = _WORDS.findall(name)
+    as_written = {w: next((x for x in written if x.casefold() == w), w) for w in (head, first)}
+    if head in _ORG_HEADS:
+        return "org", as_written[head]
+    if first in _ORG_FIRST:
+        return "org", as_written[first]
     if head in _PLACE_HEADS and len(words) > 1:
-        return "place"
-    if head in _FACILITY_HEADS or (first == "port" and len(words) > 2 and words[1] == "of"):
-        return "org" if actor else "facility"
+        return "place", as_written[head]
+    if head in _FACILITY_HEADS:
+        return ("org" if actor else "facility"), as_written[head]
+    if first == "port" and len(words) > 2 and words[1] == "of":
+        return ("org" if actor else "facility"), as_written[first]
     return None
+
+
+def rule_type(name: str, actor: bool) -> str | None:
+    """The type a name's head word fixes, or None to leave it to the vote."""
+    ruled = type_rule(name, actor)
+    return ruled[0] if ruled else None
 
 
 DOMINANT_SHARE = 0.8  # an acronym or short form merges with the name it stands for in at least this share of uses
@@ -182,21 +194,25 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
             group_surfaces.update(surfaces[key])
             releases |= in_releases[key]
         name = min(group_surfaces, key=lambda s: (-group_surfaces[s], -len(s), s))
-        type_ = rule_type(name, actor=any(k in actors for k in keys)) or _majority(group_votes)
-        if any(k in issuers for k in keys):
-            type_ = "org"  # it issued a release (dateline, "About" paragraph): an organisation, whatever NER said
+        ruled = type_rule(name, actor=any(k in actors for k in keys))
+        type_, typed_by = (ruled[0], f"head word {ruled[1]}") if ruled else (_majority(group_votes), "vote")
+        if type_ != "org" and any(k in issuers for k in keys):
+            # It issued a release (dateline, "About" paragraph): an organisation, whatever NER said.
+            type_, typed_by = "org", "issuer"
         if type_ == "person" and all(" " not in s for s in group_surfaces):
             continue  # a surname never linked to a full name ("Sheer", "McNally"): not a person one can pick
         canonical = entity_key(name)
         entities[canonical] = EntityInfo(
             key=canonical, name=name, type=type_, votes=dict(group_votes), releases=len(releases),
-            aliases=tuple(sorted(keys, key=lambda k: (k != canonical, k))),
+            aliases=tuple(sorted(keys, key=lambda k: (k != canonical, k))), typed_by=typed_by,
         )
     return entities
 
 
-def build_catalog(release_ids: Sequence[str], mentions: Sequence[Sequence[Mention]]) -> Catalog:
-    """Resolve one entity (and type) per real-world name over the whole corpus; record each release's entities."""
+def build_catalog(release_ids: Sequence[str], mentions: Sequence[Sequence[Mention]],
+                  propagated: dict[str, str] | None = None) -> Catalog:
+    """Resolve one entity (and type) per real-world name over the whole corpus; record each release's entities, and
+    the names the build propagated (indexer.ingest.propagate), which an update looks for in its new releases."""
     entities = resolve_entities(mentions)
     alias_of = {a: k for k, e in entities.items() for a in e.aliases or (k,)}
     releases: dict[str, ReleaseEntities] = {}
@@ -212,4 +228,4 @@ def build_catalog(release_ids: Sequence[str], mentions: Sequence[Sequence[Mentio
             mentions=tuple(counted.items()),
             issuer=issuer if issuer and entities[issuer].type == "org" else None,
         )
-    return Catalog(entities, releases)
+    return Catalog(entities, releases, dict(propagated or {}))

@@ -21,6 +21,7 @@ from indexer.ingest.duplicates import write_duplicates
 from indexer.ingest.entities import extract_mentions, load_nlp, release_text
 from indexer.ingest.passages import MAX_PASSAGES, PASSAGE_OVERLAP, PASSAGE_WORDS, Passage, split_passages
 from indexer.ingest.progress import Progress
+from indexer.ingest.propagate import names_to_propagate, propagate, readable_text
 from indexer.ingest.releases import Problem, read_releases
 from indexer.models.embeddings import Embedder, load_embedder
 from indexer.store import layout
@@ -168,6 +169,16 @@ def analyse(releases: Sequence[Release], progress: Progress, *, nlp, ner_model: 
     with progress.stage("load models"):
         embedder = embedder or load_embedder(embedding_model)
     return mentions, embedder
+
+
+def propagate_names(releases: Sequence[Release], mentions: Sequence[Sequence[Mention]], progress: Progress,
+                    names: dict[str, str] | None = None) -> tuple[list[list[Mention]], dict[str, str]]:
+    """The mentions with the corpus's confident names added where each release has them (indexer.ingest.propagate),
+    and those names: learnt from these releases, or the given `names` (an update uses its base's)."""
+    with progress.stage("names", unit="release", total=len(releases)) as stage:
+        texts = [readable_text(r.title, r.body) for r in releases]
+        names = names_to_propagate(texts, mentions) if names is None else names
+        return propagate(texts, mentions, names, advance=stage.advance), names
 
 
 def embed_releases(embedder: Embedder, releases: Sequence[Release], progress: Progress,

@@ -17,7 +17,8 @@ import numpy as np
 from indexer.ingest.canonical import build_catalog
 from indexer.ingest.ids import index_roots
 from indexer.ingest.pipeline import (
-    BuildError, BuildSummary, VersionPlan, analyse, manifest, parse_releases, read_input, write_version,
+    BuildError, BuildSummary, VersionPlan, analyse, manifest, parse_releases, propagate_names, read_input,
+    write_version,
 )
 from indexer.ingest.progress import Progress, StageHook
 from indexer.models.embeddings import Embedder
@@ -119,9 +120,12 @@ def update_index(
                                           embedding_model=meta.embedding_model)
             if model.name != meta.embedding_model or model.dim != meta.dimensions:
                 _check_models(meta, model.name, None)
+            # The names the last build learnt; a name first seen in these releases waits for the next --rebuild.
+            new_mentions, _ = propagate_names(fresh, new_mentions, report, names=old_catalog.propagated)
 
         with report.stage("ner"):
-            catalog = build_catalog(kept_ids + [r.id for r in fresh], kept_mentions + new_mentions)
+            catalog = build_catalog(kept_ids + [r.id for r in fresh], kept_mentions + new_mentions,
+                                    old_catalog.propagated)
         version, described = write_version(index_dir, VersionPlan(
             fresh, catalog, model,
             # The copied Whoosh index keeps the base's schema; new passages are split with this code's settings.

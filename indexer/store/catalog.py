@@ -70,6 +70,8 @@ def _mention_from_json(row: list) -> tuple[Mention, int]:
 class Catalog:
     entities: dict[str, EntityInfo] = field(default_factory=dict)
     releases: dict[str, ReleaseEntities] = field(default_factory=dict)
+    # Surface form -> type of the names the build looked for in every release (indexer.ingest.propagate).
+    propagated: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.alias_of: dict[str, str] = {a: k for k, e in self.entities.items() for a in e.aliases or (k,)}
@@ -119,20 +121,21 @@ class Catalog:
         return {
             "entities": {
                 k: {"name": e.name, "type": e.type, "votes": e.votes, "releases": e.releases,
-                    "aliases": list(e.aliases or (k,))}
+                    "aliases": list(e.aliases or (k,)), **({"typed_by": e.typed_by} if e.typed_by != "vote" else {})}
                 for k, e in self.entities.items()
             },
             "releases": {
                 rid: {"keys": list(r.keys), "mentions": [_mention_json(m, n) for m, n in r.mentions], "issuer": r.issuer}
                 for rid, r in self.releases.items()
             },
+            "propagated": self.propagated,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> "Catalog":
         entities = {
             k: EntityInfo(key=k, name=e["name"], type=e["type"], votes=e["votes"], releases=e["releases"],
-                          aliases=tuple(e.get("aliases") or (k,)))
+                          aliases=tuple(e.get("aliases") or (k,)), typed_by=e.get("typed_by", "vote"))
             for k, e in data["entities"].items()
         }
         # The same few mentions recur across releases ("Nasdaq" as an org, a category): build each once.
@@ -149,7 +152,7 @@ class Catalog:
             rid: ReleaseEntities(tuple(r["keys"]), tuple(mention(row) for row in r["mentions"]), r.get("issuer"))
             for rid, r in data["releases"].items()
         }
-        return cls(entities, releases)
+        return cls(entities, releases, data.get("propagated") or {})  # catalogs before propagation: none
 
     def save(self, path: Path) -> None:
         write_json(path, self.to_json())

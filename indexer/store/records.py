@@ -82,6 +82,9 @@ class EntityInfo:
     votes: dict[str, int]
     releases: int
     aliases: tuple[str, ...] = ()  # mention keys merged into this entity (its own key included)
+    # What decided `type`: "vote" (the majority of `votes`), "head word X" (a word of the name, e.g. "Port", fixes
+    # it whatever NER said) or "issuer" (it issued a release, so it is an organisation).
+    typed_by: str = "vote"
 
 
 def _collapse(text: str) -> str:

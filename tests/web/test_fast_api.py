@@ -143,6 +143,11 @@ def test_entity_profile_json(fast_client):
     assert body["cooccurring"][0] == {"name": "Borealis Sensors", "type": "org", "releases": 2}
     assert {"name": "Jane Okafor", "type": "person", "releases": 1} in body["cooccurring"]
     assert all(c["name"] != "Acme Robotics" for c in body["cooccurring"])
+    assert body["typed_by"] == "vote"
+    votes = body["votes"]
+    assert body["type_evidence"] == f"Typed org: {votes['org']} of {sum(votes.values())} mentions read as org"
+    bank = fast_client.get("/api/entities/org/Harbor%20Bank").get_json()
+    assert bank["typed_by"] == "head word Bank" and bank["type_evidence"].startswith("Typed org by its head word Bank; ")
     jane = fast_client.get("/api/entities/person/Jane%20Okafor").get_json()
     assert jane["release_ids"] == ["t4", "t1"] and jane["issued"] == 0
     for url, message in [("/api/entities/person/Acme%20Robotics", "no person named 'Acme Robotics'"),

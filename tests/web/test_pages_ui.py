@@ -162,6 +162,7 @@ def test_an_entity_page_is_paged_with_a_chart_of_every_month(ui):
     assert len(listed) == 20 and "(1–20 of 46)" in first and "page 1 of 3" in first
     assert '<a class="skip" href="#releases">Skip to releases</a>' in first and 'id="releases"' in first
     assert '<a rel="next" href="/entities/org/Acme%20Robotics?page=2">' in first
+    assert re.search(r'<p class="type-evidence">Typed org: (\d+) of \1 mentions read as org\.</p>', first)
     third = page(ui, "/entities/org/Acme%20Robotics?page=3")
     rest = re.findall(r'class="title" href="/releases/([^"]+)"', third)
     assert len(rest) == 6 and not set(rest) & set(listed) and '<ol class="hits" start="41">' in third

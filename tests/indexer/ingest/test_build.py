@@ -35,8 +35,8 @@ def test_bad_files_are_reported_and_skipped_and_nothing_valid_is_lost(messy_inde
     assert origins == ["binary.txt", "broken.jsonl:2", "empty.txt", "latin1.txt"]
     report = summary.report()
     assert "skipped 4" in report and "broken.jsonl:2" in report and "Indexed 4 releases" in report
-    assert set(summary.seconds) == {"parse", "load models", "ner", "embed", "keyword index", "impacts", "write",
-                                    "publish"}
+    assert set(summary.seconds) == {"parse", "load models", "ner", "names", "embed", "keyword index", "impacts",
+                                    "write", "publish"}
     manifest = layout.read_json(summary.version / layout.MANIFEST)
     assert manifest["releases"] == 4 and manifest["skipped"] == 4 and manifest["dimensions"] == 384
 

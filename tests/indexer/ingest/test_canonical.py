@@ -1,7 +1,7 @@
 """Alias merging and type rules on small inline corpora (no model): what merges, what must not."""
 from __future__ import annotations
 
-from indexer.ingest.canonical import resolve_entities, rule_type
+from indexer.ingest.canonical import resolve_entities, rule_type, type_rule
 from indexer.ingest.canonical import build_catalog
 from indexer.ingest.categories import classify
 from indexer.store.records import Mention
@@ -100,3 +100,16 @@ def test_announcement_types_from_titles():
     assert classify("Acme and Beta Sign Strategic Partnership Agreement") == "agreement"
     assert classify("Acme Launches New AI Platform") == "product"
     assert classify("Heart health tips for the holidays") == "other"
+
+
+def test_what_decided_a_type_is_recorded():
+    entities = {e.name: e for e in resolve_entities([
+        [M("Mohan Port", "person"), M("Mohan Port", "facility"), M("Mohan Port", "person")],
+        [M("Kestrel Labs", "person"), M("Kestrel Labs", "person"), M("Kestrel Labs", "issuer")],
+        [M("Jane Okafor", "person"), M("Jane Okafor", "org"), M("Jane Okafor", "person")],
+    ]).values()}
+    assert (entities["Mohan Port"].type, entities["Mohan Port"].typed_by) == ("facility", "head word Port")
+    assert (entities["Kestrel Labs"].type, entities["Kestrel Labs"].typed_by) == ("org", "issuer")
+    assert (entities["Jane Okafor"].type, entities["Jane Okafor"].typed_by) == ("person", "vote")
+    assert type_rule("PORT OF Rotterdam Authority", actor=False) == ("org", "Authority")
+    assert type_rule("Port of Rotterdam", actor=False) == ("facility", "Port")
