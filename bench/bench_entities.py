@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_entities.py [--context 1000] [--show-errors] [--show-junk]
 
-Runs today's extraction (the real spaCy model, called as the index build calls it) over the 160 gold releases plus
+Runs today's extraction (the real spaCy model and the name propagation, called as the index build calls them) over the 160 gold releases plus
 `--context` other releases drawn at random (seed 13), so that the corpus-wide type votes and merges have a corpus to
 work on; builds the catalog and prints, for the dev and the test half: release-level precision / recall / F1 per
 entity type, issuer accuracy, announcement-type accuracy and the share of the labelled wire names found as wires. Then the junk share of (a) 200 random
@@ -167,7 +167,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--context", type=int, default=1000, help="other releases drawn at random (seed 13)")
     parser.add_argument("--ner-words", type=int, default=NER_WORDS, help="words of each body NER reads (0: all)")
-    parser.add_argument("--propagate", action="store_true", help="propagate confident names (indexer.ingest.propagate)")
+    parser.add_argument("--no-propagate", action="store_true",
+                        help="leave out the build's name propagation (indexer.ingest.propagate), to compare")
     parser.add_argument("--show-errors", action="store_true", help="print misses and wrong values on dev")
     parser.add_argument("--show-junk", action="store_true", help="print the facet values not judged yet")
     args = parser.parse_args()
@@ -180,7 +181,7 @@ def main() -> None:
     mentions = list(extract_mentions(nlp, texts, sources=[r["source"] for r in releases],
                                      ner_words=args.ner_words or None))
     seconds = time.perf_counter() - start
-    if args.propagate:
+    if not args.no_propagate:
         start = time.perf_counter()
         readable = [readable_text(r["title"], r["body"]) for r in releases]
         mentions = propagate(readable, mentions, names_to_propagate(readable, mentions))
