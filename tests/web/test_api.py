@@ -16,7 +16,8 @@ def test_search_contract(client):
     assert set(hit) == {"id", "title", "date", "source", "url", "score", "snippet", "entities", "issuer", "category",
                         "explain"}
     assert hit["issuer"] == "SITC" and hit["category"] == "agreement"
-    assert set(body["facets"]) == {"org", "person", "place", "facility", "issuer", "category", "month"}
+    assert set(body["facets"]) == {"org", "person", "place", "facility", "issuer", "category", "month", "ticker",
+                                   "wire"}
     assert body["facets"]["month"] == [{"value": "2023-06", "count": 1, "selected": False}]
     assert set(hit["entities"]) == {"org", "person", "place", "facility"}
     assert {"value", "count", "selected"} == set(body["facets"]["org"][0])
@@ -80,7 +81,8 @@ def test_release_entities_healthz_openapi(client):
     spec = client.get("/api/openapi.json").get_json()
     names = [p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]]
     assert names == ["q", "mode", "limit", "offset", "entity", "date_from", "date_to", "sort", "explain",
-                     "issuer", "category", "facet_size", "facet_q", "fusion", "alpha", "exact", "collapse"]
+                     "issuer", "category", "ticker", "wire", "facet_size", "facet_q", "fusion", "alpha", "exact",
+                     "collapse"]
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert params["alpha"]["schema"] == {"type": "number", "minimum": 0, "maximum": 1}
     assert params["fusion"]["schema"]["enum"] == ["rrf", "convex"]
