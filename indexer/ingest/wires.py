@@ -85,6 +85,15 @@ class Wire:
         return entity_key(name) in self.names
 
 
+_KNOWN_WIRE_KEYS = frozenset(entity_key(n) for canonical, names in WIRE_NAMES.items() for n in (canonical, *names))
+_WIRE_LIKE = re.compile(r"(?:Wire|WIRE|NewsBreaks)$")
+
+
+def is_wire_name(name: str) -> bool:
+    """A known wire's name, or one shaped like a wire's brand ("InvestorWire", "CryptoNewsBreaks"), in any release."""
+    return entity_key(name) in _KNOWN_WIRE_KEYS or bool(_WIRE_LIKE.search(name.replace(" ", "")))
+
+
 def _canonical(printed: str) -> str:
     """The canonical name of a wire printed as `printed` ("NEWMEDIAWIRE" -> "NewMediaWire")."""
     key = entity_key(printed)

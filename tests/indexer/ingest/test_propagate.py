@@ -31,9 +31,13 @@ def test_a_name_is_confident_when_releases_agree_on_its_type():
 def test_names_that_are_also_words_are_not_propagated():
     texts = ["The base of the tower, the contact information and phase two.", "Base and Coinbase."]
     mentions = [[org("Base"), org("Contact Information"), org("NYSE"), org("DIY"), org("Phase 2"), org("Coinbase"),
-                 Mention("Jane Okafor", "person"), Mention("Okafor", "person")]] * 2
+                 org("NYSE American"), org("Facebook, Instagram"), org("Acme, Inc."), org("AI-Powered"), org("SMBs"),
+                 org("Japanese"), org("America"), org("InvestorWire"), org("Black Friday"), org("• Check"),
+                 org("2024 - Acme Ltd"), Mention("Jane Okafor", "person"), Mention("Okafor", "person"),
+                 Mention("Marquis Who", "person")]] * 2
+    texts[0] += " powered by AI, who knows, in black"
     names = confident_names(mentions, lower_words(texts))
-    assert names == {"Coinbase": "org", "Jane Okafor": "person"}
+    assert names == {"Coinbase": "org", "Acme, Inc.": "org", "Jane Okafor": "person"}
 
 
 def test_propagate_adds_each_missing_name_once_and_nothing_already_named():
@@ -42,6 +46,7 @@ def test_propagate_adds_each_missing_name_once_and_nothing_already_named():
                            "Coinbase said Jane Okafor and Harbor Bank agreed. Coinbase again. HARBOR BANK shouts.")]
     mentions = [[org("Sprott Physical Uranium Trust"), org("Harbor Bank")]]
     out = propagate(texts, mentions, names)
+    assert propagate([readable_text("Fordham", "Fordham and Ford.")], [[]], {"Ford": "org"}) == [[org("Ford")]]
     assert out == [[org("Sprott Physical Uranium Trust"), org("Harbor Bank"), org("Coinbase"),
                     Mention("Jane Okafor", "person")]]
     assert propagate(texts, mentions, {}) == mentions  # nothing known, nothing added
