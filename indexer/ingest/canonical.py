@@ -88,18 +88,20 @@ def type_rule(name: str, actor: bool) -> tuple[str, str] | None:
     if not words:
         return None
     head, first = words[-1], words[0]
-    written = _WORDS.findall(name)
-    as_written = {w: next((x for x in written if x.casefold() == w), w) for w in (head, first)}
+
+    def as_written(word: str) -> str:
+        return next((w for w in _WORDS.findall(name) if w.casefold() == word), word)
+
     if head in _ORG_HEADS:
-        return "org", as_written[head]
+        return "org", as_written(head)
     if first in _ORG_FIRST:
-        return "org", as_written[first]
+        return "org", as_written(first)
     if head in _PLACE_HEADS and len(words) > 1:
-        return "place", as_written[head]
+        return "place", as_written(head)
     if head in _FACILITY_HEADS:
-        return ("org" if actor else "facility"), as_written[head]
+        return ("org" if actor else "facility"), as_written(head)
     if first == "port" and len(words) > 2 and words[1] == "of":
-        return ("org" if actor else "facility"), as_written[first]
+        return ("org" if actor else "facility"), as_written(first)
     return None
 
 
@@ -186,13 +188,14 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
         members[groups.find(key)].append(key)
     entities: dict[str, EntityInfo] = {}
     for keys in members.values():
-        group_votes: Counter[str] = Counter()
-        group_surfaces: Counter[str] = Counter()
-        releases: set[int] = set()
-        for key in keys:
-            group_votes.update(votes[key])
-            group_surfaces.update(surfaces[key])
-            releases |= in_releases[key]
+        if len(keys) == 1:  # most entities have one key: read its tallies rather than copy them
+            group_votes, group_surfaces, releases = votes[keys[0]], surfaces[keys[0]], in_releases[keys[0]]
+        else:
+            group_votes, group_surfaces, releases = Counter(), Counter(), set()
+            for key in keys:
+                group_votes.update(votes[key])
+                group_surfaces.update(surfaces[key])
+                releases |= in_releases[key]
         name = min(group_surfaces, key=lambda s: (-group_surfaces[s], -len(s), s))
         ruled = type_rule(name, actor=any(k in actors for k in keys))
         type_, typed_by = (ruled[0], f"head word {ruled[1]}") if ruled else (_majority(group_votes), "vote")
