@@ -218,8 +218,10 @@ def main() -> None:
 
     verdicts = load_verdicts()
     unjudged: list[str] = []
-    values = sorted({f"{e.type}: {e.name}" for e in catalog.entities.values()})
-    sample = random.Random(SEED).sample(values, min(JUNK_SAMPLE, len(values)))
+    # The JUNK_SAMPLE values with the smallest digests: a random sample (the digest is a hash) that a change to the
+    # catalog moves by only the values it adds or removes, so earlier verdicts keep applying.
+    values = sorted({f"{e.type}: {e.name}" for e in catalog.entities.values()}, key=_digest)
+    sample = values[:JUNK_SAMPLE]
     print(junk_line(f"junk in {len(sample)} random facet values", sample, verdicts, unjudged))
     top = query_values(releases, catalog)
     print(junk_line(f"junk in the top {TOP} values per type of {len(QUERIES)} queries ({len(top)} values)", top,

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from indexer.ingest.categories import classify
-from indexer.ingest.evidence import ACTOR_AFTER, LEGAL_TAIL, OrgSpan, acronym_aliases, find_issuer
+from indexer.ingest.evidence import (ACTOR_AFTER, LEGAL_TAIL, OrgSpan, acronym_aliases, described_as_org,
+                                     find_issuer)
 from indexer.ingest.names import normalise_name
 from indexer.ingest.patterns import (EXCHANGE_NAMES, RULER_NAME, TICKER_LABEL, add_name_patterns, find_facilities,
                                      tickers_in)
@@ -219,7 +220,8 @@ def release_mentions(text: str, spans: Iterable[_Span], wire: Wire | None = None
                          symbols=symbols, listed=list(dict.fromkeys(symbols.values())))
     issuer = normalise_name(issuer, "org") if issuer else None
     people = {entity_key(m.name) for m in mentions if m.label == "person" and " " in m.name}  # full names only
-    if issuer and entity_key(issuer) in people | {p.rsplit(" ", 1)[-1] for p in people}:
+    if issuer and entity_key(issuer) in people | {p.rsplit(" ", 1)[-1] for p in people} \
+            and not described_as_org(text, issuer):
         issuer = None  # "About Rocky Rochford": a person, and the issuer facet lists organisations
     if issuer and not wire.is_wire(issuer):
         mentions.append(Mention(issuer, "issuer"))

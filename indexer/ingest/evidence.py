@@ -84,7 +84,16 @@ _DATELINE = re.compile(
 DATELINE_WINDOW = 60  # characters after the dateline in which the issuer's name starts
 # "Everett, United States - September 14, 2025 / CloseBot /": the issuer between slashes after the date.
 _SLASH_ISSUER = re.compile(r"[A-Z][a-z]+ \d{1,2}, \d{4}\s*/\s*([^/\n]{2,80}?)\s*/\s*(?:\n|$)")
-_ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)[\s*:_#]*$", re.MULTILINE | re.IGNORECASE)
+_ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)(?:[\s*:_#]*$|[*_]*:[*_]*[ \t]+(?=[A-Z]))",
+                    re.MULTILINE | re.IGNORECASE)  # a heading line, or "About Acme: Founded in 2018, ..."
+# A body flattened to one line (24-7PressRelease): "… resources.  About Creative Biolabs Creative Biolabs is a leading".
+_ABOUT_INLINE = re.compile(r"\bAbout\s+((?:[A-Z][\w&.'’-]*\s+(?:(?:of|and|&|for|the)\s+)?){0,5}[A-Z][\w&.'’-]*)\s+\1\b")
+# Words that say what kind of organisation the subject of "X is a ..." is: a person is not "a leading provider".
+_ORG_NOUNS = ("company|firm|organi[sz]ation|provider|platform|agency|brand|group|network|manufacturer|developer|leader|"
+              "business|institution|foundation|association|start-?up|studio|practice|producer|retailer|operator|"
+              "distributor|consultancy|supplier|maker|fund|bank|insurer|publisher|school|university|hospital|clinic|"
+              "cent(?:er|re)|restaurant|exchange|marketplace|partner|laboratory|lab|nonprofit|non-profit|charity|"
+              "subsidiary|team|community|service")
 # IBN's articles end with the client: "NOTE TO INVESTORS: The latest news and updates relating to Acme Corp. (NASDAQ:
 # ACME) are available in the company's newsroom".
 _CLIENT_NOTE = re.compile(r"NOTE TO INVESTORS: The latest news and updates relating to ([^\n(]{2,80}?)\s*(?:\([^)\n]*\)\s*)*"
@@ -122,6 +131,15 @@ def _domain_name(text: str, orgs: list[OrgSpan], is_wire: Callable[[str], bool])
     return None
 
 
+def described_as_org(text: str, name: str) -> bool:
+    """The release says what kind of organisation `name` is ("Creative Biolabs is a leading contract research
+    organization", "Disability Law Group is a law firm", "Hooky Wellness is dedicated to"), or was founded."""
+    said = re.compile(re.escape(name) + r"(?:,[^,\n]{0,60},)?\s+(?:is|are)\s+(?:(?:a|an|the|one of the)\s+(?:[\w&'’-]+\s+)"
+                      r"{0,6}?(?:" + _ORG_NOUNS + r")s?\b|dedicated to|committed to|headquartered|based in)"
+                      r"|(?:Founded|Established)\b[^.\n]{0,80}?,\s*" + re.escape(name) + r"\b", re.IGNORECASE)
+    return bool(said.search(text))
+
+
 def _about_name(raw: str) -> str:
     # "About ABVC BioPharma & Its Industry": the company, not what follows it; "About the Company - FitFast": FitFast.
     raw = re.sub(r"^(?:the\s+)?company\s*[-–—:]\s*", "", raw, flags=re.IGNORECASE)
@@ -156,8 +174,10 @@ def find_issuer(text: str, title_end: int, orgs: list[OrgSpan], *, title_start: 
             return name
         if name in symbols:  # "relating to ANVS": the company printed before "(NYSE: ANVS)"
             return symbols[name]
-    for about in _ABOUT.finditer(text, title_end):
+    for about in (*_ABOUT.finditer(text, title_end), *_ABOUT_INLINE.finditer(text, title_end)):
         name = _about_name(about.group(1))
+        if not any(c.isupper() for c in name):
+            continue  # "About the study: …", "about us": not a name
         if not is_wire(name) and name.casefold() not in ("us", "the company", "company", "the author"):
             return name
     if opening:

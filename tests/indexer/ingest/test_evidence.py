@@ -1,7 +1,7 @@
 """indexer.ingest.evidence: the issuer of a release from its dateline, wire notes, About paragraphs and domains."""
 from __future__ import annotations
 
-from indexer.ingest.evidence import OrgSpan, find_issuer
+from indexer.ingest.evidence import OrgSpan, described_as_org, find_issuer
 from indexer.ingest.wires import detect_wire
 
 
@@ -50,3 +50,21 @@ def test_a_listed_company_comes_before_the_title_org_and_wires_are_never_issuers
                   listed=("Thumzup Media Corp.",)) == "Thumzup Media Corp."
     assert issuer("IBN Relaunches Brands", "IBN (InvestorBrandNetwork) relaunched its brands.", orgs=["IBN"],
                   source="ibn") is None
+
+
+def test_about_headings_run_into_their_paragraph_name_the_issuer():
+    flat = ("SHIRLEY, NY, July 16, 2025 /24-7PressRelease/ -- In the early design phase, targets matter.  About Creative "
+            "Biolabs Creative Biolabs is a leading contract research organization.")
+    assert issuer("From Mechanism to Pharmacokinetics", flat) == "Creative Biolabs"
+    colon = "Charlotte launches a wellness initiative.\nAbout Hooky Wellness: Founded by Erayna Sargent, Hooky Wellness"
+    assert issuer("Catch Your Breath", colon) == "Hooky Wellness"
+    assert issuer("Study", "Results came in.\nAbout the study: it ran for a year.") is None  # "About" + lower case
+
+
+def test_an_organisation_is_told_from_a_person_by_what_the_release_says_it_is():
+    text = ("About Disability Law Group Disability Law Group is a law firm that focuses on claims. Rocky Rochford is a "
+            "candidate for Congress. Founded in 2018, Sauce Essentials makes vapes. Acme, based in Ohio, is the "
+            "country's largest maker of widgets.")
+    assert described_as_org(text, "Disability Law Group") and described_as_org(text, "Sauce Essentials")
+    assert described_as_org(text, "Acme")
+    assert not described_as_org(text, "Rocky Rochford")
