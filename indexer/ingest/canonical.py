@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from indexer.ingest.legal_forms import LEGAL_FORMS
+from indexer.ingest.places import is_city, is_gazetteer_place
 from indexer.store.catalog import NAMING_LABELS, Catalog, ReleaseEntities
 from indexer.store.records import ENTITY_TYPES, EntityInfo, Mention, entity_key
 
@@ -111,6 +112,9 @@ def rule_type(name: str, actor: bool) -> str | None:
     return ruled[0] if ruled else None
 
 
+# A name the corpus reads as a person is an organisation if it issues at least this share of the releases naming
+# it: one issuer guess among hundreds of mentions ("Trump" as a headline's first name) is the guess's error.
+ISSUER_SHARE = 0.2
 DOMINANT_SHARE = 0.8  # an acronym or short form merges with the name it stands for in at least this share of uses
 
 
@@ -129,13 +133,24 @@ def _dominant_targets(edges: dict[str, Counter[str]], groups: _Groups) -> Iterab
             yield short, example[root]
 
 
+def _issuer_makes_org(type_: str, name: str, issued: int, releases: int) -> bool:
+    """Whether having issued releases makes an entity of this voted type an organisation: a place unless the
+    gazetteer knows it (a country, state or city: "About Canada" is the issuer guess's error; "LinkedIn" read as a
+    place is NER's), a person only if it issues ISSUER_SHARE of its releases."""
+    if type_ == "org" or not issued:
+        return False
+    if type_ == "person":
+        return issued >= ISSUER_SHARE * releases
+    return not (is_gazetteer_place(name) or is_city(name))
+
+
 def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[str, EntityInfo]:
     """One EntityInfo per canonical entity, keyed by the key of its display name, with every alias key."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     in_releases: dict[str, set[int]] = defaultdict(set)
     actors: set[str] = set()
-    issuers: set[str] = set()
+    issued: Counter[str] = Counter()  # releases whose issuer a key is
     acronym_edges: dict[str, Counter[str]] = defaultdict(Counter)
     short_edges: dict[str, Counter[str]] = defaultdict(Counter)
     for number, mentions in enumerate(mentions_per_release):
@@ -151,7 +166,7 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
             elif m.label == "actor":
                 actors.add(entity_key(m.name))
             if m.label == "issuer":
-                issuers.add(entity_key(m.name))
+                issued[entity_key(m.name)] += 1
             elif m.label == "alias":
                 acronym_edges[entity_key(m.short)][loose_key(entity_key(m.name))] += 1
         for long in keys_by_type["org"]:
@@ -199,7 +214,7 @@ def resolve_entities(mentions_per_release: Iterable[Sequence[Mention]]) -> dict[
         name = min(group_surfaces, key=lambda s: (-group_surfaces[s], -len(s), s))
         ruled = type_rule(name, actor=any(k in actors for k in keys))
         type_, typed_by = (ruled[0], f"head word {ruled[1]}") if ruled else (_majority(group_votes), "vote")
-        if type_ != "org" and any(k in issuers for k in keys):
+        if _issuer_makes_org(type_, name, sum(issued[k] for k in keys), len(releases)):
             # It issued a release (dateline, "About" paragraph): an organisation, whatever NER said.
             type_, typed_by = "org", "issuer"
         if type_ == "person" and all(" " not in s for s in group_surfaces):

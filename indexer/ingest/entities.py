@@ -223,7 +223,7 @@ def release_mentions(text: str, spans: Iterable[_Span], wire: Wire | None = None
     if issuer and entity_key(issuer) in people | {p.rsplit(" ", 1)[-1] for p in people} \
             and not described_as_org(text, issuer):
         issuer = None  # "About Rocky Rochford": a person, and the issuer facet lists organisations
-    if issuer and not wire.is_wire(issuer):
+    if issuer and not wire.is_wire(issuer) and not is_gazetteer_place(issuer):  # "About Canada": not an issuer
         mentions.append(Mention(issuer, "issuer"))
     if text.strip():
         mentions.append(Mention(classify(text[wire.headline_start:title_end]), "category"))

@@ -112,4 +112,7 @@ def test_what_decided_a_type_is_recorded():
     assert (entities["Kestrel Labs"].type, entities["Kestrel Labs"].typed_by) == ("org", "issuer")
     assert (entities["Jane Okafor"].type, entities["Jane Okafor"].typed_by) == ("person", "vote")
     assert type_rule("PORT OF Rotterdam Authority", actor=False) == ("org", "Authority")
+    # An issuer is an organisation, but a country named as one ("About Canada") stays the place the corpus says it is.
+    canada = resolve_entities([[M("Canada", "place"), M("Canada", "place")], [M("Canada", "issuer")]])["canada"]
+    assert (canada.type, canada.typed_by) == ("place", "vote")
     assert type_rule("Port of Rotterdam", actor=False) == ("facility", "Port")
