@@ -71,6 +71,8 @@ class EntityProfile:
         others = ", ".join(f"{n} as {t}" for t, n in sorted(self.votes.items(), key=lambda v: (-v[1], v[0]))
                            if t != self.type)
         read = f"{self.votes.get(self.type, 0)} of {total} mention{'' if total == 1 else 's'} read as {self.type}"
+        if self.typed_by == "unknown":  # an index built before the reason was recorded: the counts, no claim
+            return f"Mentions: {read}" + (f", {others}" if others else "") + " (rebuild the index to see what typed it)"
         if self.typed_by == "vote":
             return f"Typed {self.type}: {read}" + (f" ({others})" if others else "")
         reason = (f"because it issued {self.issued} release{'' if self.issued == 1 else 's'}"

@@ -140,7 +140,8 @@ SCHEMAS: dict[str, Any] = {
         "name": {"type": "string"}, "type": {"type": "string", "enum": list(ENTITY_TYPES)}, "aliases": STRING_LIST,
         "votes": {"type": "integer"}, "releases": {"type": "integer", "minimum": 0},
         "typed_by": {"type": "string", "description": 'what decided the type: "vote" (most mentions), '
-                     '"head word WORD" (e.g. Port, Bank) or "issuer" (it issued a release)'},
+                     '"head word WORD" (e.g. Port, Bank), "issuer" (it issued a release) or "unknown" (an '
+                     'index built before it was recorded)'},
         "type_evidence": {"type": "string", "description": "why it has its type, in words"},
         "issued": {"type": "integer", "minimum": 0}, "release_ids": STRING_LIST,
         "cooccurring": {"type": "array", "items": {"$ref": "#/components/schemas/EntitySummary"}},

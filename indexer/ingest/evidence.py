@@ -84,16 +84,19 @@ _DATELINE = re.compile(
 DATELINE_WINDOW = 60  # characters after the dateline in which the issuer's name starts
 # "Everett, United States - September 14, 2025 / CloseBot /": the issuer between slashes after the date.
 _SLASH_ISSUER = re.compile(r"[A-Z][a-z]+ \d{1,2}, \d{4}\s*/\s*([^/\n]{2,80}?)\s*/\s*(?:\n|$)")
-_ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)(?:[\s*:_#]*$|[*_]*:[*_]*[ \t]+(?=[A-Z]))",
-                    re.MULTILINE | re.IGNORECASE)  # a heading line, or "About Acme: Founded in 2018, ..."
+_ABOUT = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:]{2,80}?)[\s*:_#]*$", re.MULTILINE | re.IGNORECASE)
+# "About Acme: Founded in 2018, ...": a heading ended by a colon, the name without brackets (a ticker's colon,
+# "About Qualys Qualys, Inc. (NASDAQ: QLYS)", is not the heading's) and a capital after it.
+_ABOUT_COLON = re.compile(r"^[\s*#_]*About\s+(?:the\s+)?([^\n*#:(]{2,80}?)[*_]*:[*_]*[ \t]+(?-i:[A-Z])",
+                          re.MULTILINE | re.IGNORECASE)
 # A body flattened to one line (24-7PressRelease): "… resources.  About Creative Biolabs Creative Biolabs is a leading".
-_ABOUT_INLINE = re.compile(r"\bAbout\s+((?:[A-Z][\w&.'’-]*\s+(?:(?:of|and|&|for|the)\s+)?){0,5}[A-Z][\w&.'’-]*)\s+\1\b")
+_ABOUT_INLINE = re.compile(r"\bAbout\s+((?:[A-Z][\w&.'’-]*\s+(?:(?:of|and|&|for|the)\s+)?){0,5}[A-Z][\w&.'’-]*)\s+\1(?!\w)")
 # Words that say what kind of organisation the subject of "X is a ..." is: a person is not "a leading provider".
-_ORG_NOUNS = ("company|firm|organi[sz]ation|provider|platform|agency|brand|group|network|manufacturer|developer|leader|"
-              "business|institution|foundation|association|start-?up|studio|practice|producer|retailer|operator|"
+_ORG_NOUNS = ("company|firm|organi[sz]ation|provider|platform|agency|brand|network|manufacturer|"
+              "institution|foundation|association|start-?up|studio|practice|producer|retailer|operator|"
               "distributor|consultancy|supplier|maker|fund|bank|insurer|publisher|school|university|hospital|clinic|"
-              "cent(?:er|re)|restaurant|exchange|marketplace|partner|laboratory|lab|nonprofit|non-profit|charity|"
-              "subsidiary|team|community|service")
+              "cent(?:er|re)|restaurant|exchange|marketplace|laboratory|lab|nonprofit|non-profit|charity|"
+              "subsidiary|community|service")
 # IBN's articles end with the client: "NOTE TO INVESTORS: The latest news and updates relating to Acme Corp. (NASDAQ:
 # ACME) are available in the company's newsroom".
 _CLIENT_NOTE = re.compile(r"NOTE TO INVESTORS: The latest news and updates relating to ([^\n(]{2,80}?)\s*(?:\([^)\n]*\)\s*)*"
@@ -110,6 +113,9 @@ _SQUASH = re.compile(r"[^a-z0-9]")
 
 def _squash(name: str) -> str:
     return _SQUASH.sub("", name.casefold())
+
+
+_LEGAL_ONLY = frozenset(_squash(form) for form in LEGAL_FORMS)
 
 
 def _domain_name(text: str, orgs: list[OrgSpan], is_wire: Callable[[str], bool]) -> str | None:
@@ -134,9 +140,10 @@ def _domain_name(text: str, orgs: list[OrgSpan], is_wire: Callable[[str], bool])
 def described_as_org(text: str, name: str) -> bool:
     """The release says what kind of organisation `name` is ("Creative Biolabs is a leading contract research
     organization", "Disability Law Group is a law firm", "Hooky Wellness is dedicated to"), or was founded."""
-    said = re.compile(re.escape(name) + r"(?:,[^,\n]{0,60},)?\s+(?:is|are)\s+(?:(?:a|an|the|one of the)\s+(?:[\w&'’-]+\s+)"
-                      r"{0,6}?(?:" + _ORG_NOUNS + r")s?\b|dedicated to|committed to|headquartered|based in)"
-                      r"|(?:Founded|Established)\b[^.\n]{0,80}?,\s*" + re.escape(name) + r"\b", re.IGNORECASE)
+    named = r"(?<!\w)" + re.escape(name) + r"(?!\w)"
+    said = re.compile(named + r"(?:,[^,\n]{0,60},)?\s+(?:is|are)\s+(?:(?:a|an|the|one of the)\s+"
+                      r"(?:[\w&'’-]+\s+){0,6}?(?:" + _ORG_NOUNS + r")s?\b|dedicated to|committed to|headquartered)"
+                      r"|(?:Founded|Established)\b[^.\n]{0,80}?,\s*" + named, re.IGNORECASE)
     return bool(said.search(text))
 
 
@@ -174,10 +181,11 @@ def find_issuer(text: str, title_end: int, orgs: list[OrgSpan], *, title_start: 
             return name
         if name in symbols:  # "relating to ANVS": the company printed before "(NYSE: ANVS)"
             return symbols[name]
-    for about in (*_ABOUT.finditer(text, title_end), *_ABOUT_INLINE.finditer(text, title_end)):
+    for about in (*_ABOUT.finditer(text, title_end), *_ABOUT_INLINE.finditer(text, title_end),
+                  *_ABOUT_COLON.finditer(text, title_end)):
         name = _about_name(about.group(1))
-        if not any(c.isupper() for c in name):
-            continue  # "About the study: …", "about us": not a name
+        if not any(c.isupper() for c in name) or _squash(name) in _LEGAL_ONLY:
+            continue  # "About the study: …", "about us", "About Inc. Inc." (the magazine): not an issuer's name
         if not is_wire(name) and name.casefold() not in ("us", "the company", "company", "the author"):
             return name
     if opening:

@@ -121,18 +121,34 @@ def propagate(texts: Sequence[str], mentions: Sequence[Sequence[Mention]], names
     for text, release in zip(texts, mentions, strict=True):
         out.append(list(release))
         advance()
-        named = " ".join(entity_key(m.name) for m in release if m.label in _NAMING or m.label == "alias")
+        # One name per line: a name cannot match across two ("Robotics Harbor" in "Acme Robotics" + "Harbor Bank").
+        named = "\n".join(entity_key(m.name) for m in release if m.label in _NAMING or m.label == "alias")
         added: set[str] = set()
-        for end, (name, type_) in automaton.iter_long(text):  # the longest name at each place, left to right
-            start = end - len(name) + 1
-            if (start > 0 and _word_char(text[start - 1])) or (end + 1 < len(text) and _word_char(text[end + 1])):
-                continue  # inside a longer word: "Ford" in "Fordham"
+        for start, name, type_ in _whole_word_matches(automaton, text):
             key = entity_key(name)
             if key in added or re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", named):
                 continue  # already named, on its own or inside a longer name ("Sprott" in "Sprott Physical ...")
             added.add(key)
             out[-1].append(Mention(name, type_))
     return out
+
+
+def _whole_word_matches(automaton, text: str) -> list[tuple[int, str, str]]:
+    """(start, name, type) of the leftmost-longest non-overlapping whole-word matches. Every match is taken from
+    `iter` and chosen here: pyahocorasick's own `iter_long` drops matches reached through fallback links (its issue
+    #133), and a longest match inside a longer word would hide a shorter whole-word one at the same place."""
+    found = []
+    for end, (name, type_) in automaton.iter(text):
+        start = end - len(name) + 1
+        if (start > 0 and _word_char(text[start - 1])) or (end + 1 < len(text) and _word_char(text[end + 1])):
+            continue  # inside a longer word: "Ford" in "Fordham"
+        found.append((start, -len(name), name, type_))
+    chosen, reached = [], 0
+    for start, negative_length, name, type_ in sorted(found):
+        if start >= reached:
+            chosen.append((start, name, type_))
+            reached = start - negative_length
+    return chosen
 
 
 def _word_char(c: str) -> bool:

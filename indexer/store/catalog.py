@@ -121,7 +121,7 @@ class Catalog:
         return {
             "entities": {
                 k: {"name": e.name, "type": e.type, "votes": e.votes, "releases": e.releases,
-                    "aliases": list(e.aliases or (k,)), **({"typed_by": e.typed_by} if e.typed_by != "vote" else {})}
+                    "aliases": list(e.aliases or (k,)), "typed_by": e.typed_by}
                 for k, e in self.entities.items()
             },
             "releases": {
@@ -135,7 +135,7 @@ class Catalog:
     def from_json(cls, data: dict) -> "Catalog":
         entities = {
             k: EntityInfo(key=k, name=e["name"], type=e["type"], votes=e["votes"], releases=e["releases"],
-                          aliases=tuple(e.get("aliases") or (k,)), typed_by=e.get("typed_by", "vote"))
+                          aliases=tuple(e.get("aliases") or (k,)), typed_by=e.get("typed_by", "unknown"))
             for k, e in data["entities"].items()
         }
         # The same few mentions recur across releases ("Nasdaq" as an org, a category): build each once.

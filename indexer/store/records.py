@@ -83,7 +83,8 @@ class EntityInfo:
     releases: int
     aliases: tuple[str, ...] = ()  # mention keys merged into this entity (its own key included)
     # What decided `type`: "vote" (the majority of `votes`), "head word X" (a word of the name, e.g. "Port", fixes
-    # it whatever NER said) or "issuer" (it issued a release, so it is an organisation).
+    # it whatever NER said) or "issuer" (it issued a release, so it is an organisation); "unknown" in a catalog
+    # written before this was recorded.
     typed_by: str = "vote"
 
 

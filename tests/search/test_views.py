@@ -18,3 +18,8 @@ def test_type_evidence_in_words():
     assert profile("org", {"person": 1}, "issuer", issued=1).type_evidence == \
         "Typed org because it issued 1 release; 0 of 1 mention read as org, 1 as person"
     assert profile("org", {"person": 1}, "issuer", issued=1).to_json()["typed_by"] == "issuer"
+
+
+def test_an_old_index_shows_the_counts_without_claiming_a_reason():
+    assert profile("org", {"place": 2213, "org": 1}, "unknown").type_evidence == \
+        "Mentions: 1 of 2214 mentions read as org, 2213 as place (rebuild the index to see what typed it)"

@@ -321,3 +321,18 @@ def test_place_variants_merge_and_ai_is_never_a_place(nlp) -> None:
     places = {e.name for e in catalog.entities.values() if e.type == "place"}
     assert "United States" in places and not places & {"U.S.", "US", "AI", "America"}
     assert "New York" in places and not places & {"MA", "NY"}
+
+
+def test_an_issuer_read_as_a_person_stays_only_if_the_release_says_it_is_an_organisation() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "PERSON", "pattern": name} for name in ("Creative Biolabs", "Rocky Rochford", "Canada")])
+    lead = "SHIRLEY, NY, July 16, 2025 /24-7PressRelease/ -- The early design phase of drugs matters to every lab. "
+    texts = [release_text("Drug design", lead + " About Creative Biolabs Creative Biolabs is a leading contract "
+                          "research organization."),
+             release_text("Vote", lead + " About Rocky Rochford Rocky Rochford is a candidate for Congress."),
+             release_text("Trade", lead + " About Canada Canada is a country of provinces.")]
+    issuers = [[m.name for m in found if m.label == "issuer"] for found in extract_mentions(nlp, texts)]
+    assert issuers == [["Creative Biolabs"], [], []]

@@ -59,6 +59,10 @@ def test_about_headings_run_into_their_paragraph_name_the_issuer():
     colon = "Charlotte launches a wellness initiative.\nAbout Hooky Wellness: Founded by Erayna Sargent, Hooky Wellness"
     assert issuer("Catch Your Breath", colon) == "Hooky Wellness"
     assert issuer("Study", "Results came in.\nAbout the study: it ran for a year.") is None  # "About" + lower case
+    assert issuer("Q", "Qualys launches.\n\nAbout Qualys Qualys, Inc. (NASDAQ: QLYS) is a pioneer.") == "Qualys"
+    assert issuer("A", "x.  About Acme Corp. Acme Corp. is a leading provider") == "Acme Corp"
+    assert issuer("M", "x.  About Inc. Inc. is a magazine for founders.") is None  # Inc. the magazine: no name
+    assert issuer("S", "Results.\nAbout a year ago, Jane Smith told us: we grew.") is None
 
 
 def test_an_organisation_is_told_from_a_person_by_what_the_release_says_it_is():
@@ -68,3 +72,7 @@ def test_an_organisation_is_told_from_a_person_by_what_the_release_says_it_is():
     assert described_as_org(text, "Disability Law Group") and described_as_org(text, "Sauce Essentials")
     assert described_as_org(text, "Acme")
     assert not described_as_org(text, "Rocky Rochford")
+    assert not described_as_org("Goldsmith is a leading company.", "Smith")  # a name, not part of one
+    assert not described_as_org("Jeff Spaletta is a business consultant. Jane Doe is a partner at Acme Group.",
+                                "Jeff Spaletta")
+    assert not described_as_org("Jane Doe is the CEO of Acme Group.", "Jane Doe")

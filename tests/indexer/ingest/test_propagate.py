@@ -47,6 +47,14 @@ def test_propagate_adds_each_missing_name_once_and_nothing_already_named():
     mentions = [[org("Sprott Physical Uranium Trust"), org("Harbor Bank")]]
     out = propagate(texts, mentions, names)
     assert propagate([readable_text("Fordham", "Fordham and Ford.")], [[]], {"Ford": "org"}) == [[org("Ford")]]
+    # Matches the automaton reaches through fallback links, and a shorter name where a longer one is inside a word.
+    tricky = {"Coinbase": "org", "Global Coinbase Index": "org", "Acme Global Coinbase Fund": "org", "Ford": "org",
+              "The Ford Foundation": "org", "Acme": "org", "Acme Bank": "org"}
+    assert propagate(["Shares of Acme Global Coinbase, up 3%. Deal signed with The Ford. Acme Banking grew."], [[]],
+                     tricky) == [[org("Acme"), org("Coinbase"), org("Ford")]]
+    # A name across two names the release already has is not one of its names.
+    assert propagate(["Acme Robotics Harbor Bank"], [[org("Acme Robotics"), org("Harbor Bank")]],
+                     {"Robotics Harbor": "org"}) == [[org("Acme Robotics"), org("Harbor Bank"), org("Robotics Harbor")]]
     assert out == [[org("Sprott Physical Uranium Trust"), org("Harbor Bank"), org("Coinbase"),
                     Mention("Jane Okafor", "person")]]
     assert propagate(texts, mentions, {}) == mentions  # nothing known, nothing added
