@@ -90,6 +90,7 @@ class FacetCounter:
         self.wires = wire_column(catalog, release_ids)
         self._wire_names = ValueNames(self.wires.names)
         self.tickers = ticker_matrix(catalog, release_ids)
+        self._ticker_company = dict(zip(self.tickers.values, self.tickers.companies))
         # "acme" in the facet search finds NASDAQ:ACME by its company too.
         self._ticker_names = ValueNames(self.tickers.values, [f"{v} {c or ''}" for v, c in
                                                               zip(self.tickers.values, self.tickers.companies)])
@@ -179,8 +180,7 @@ class FacetCounter:
         counts = _column_counts(self.tickers.matrix, ordinals, members)
         values = _top(self._ticker_names, np.flatnonzero(counts), counts, self._chosen_tickers(request),
                       request.facet_size, needle)
-        company = dict(zip(self.tickers.values, self.tickers.companies))
-        return [replace(v, entity=company[v.value]) for v in values]
+        return [replace(v, entity=self._ticker_company[v.value]) for v in values]
 
     def _wire_facet(self, ordinals: np.ndarray, groups: np.ndarray | None, request: SearchRequest,
                     needle: str) -> list[FacetValue]:

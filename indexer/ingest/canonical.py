@@ -106,12 +106,6 @@ def type_rule(name: str, actor: bool) -> tuple[str, str] | None:
     return None
 
 
-def rule_type(name: str, actor: bool) -> str | None:
-    """The type a name's head word fixes, or None to leave it to the vote."""
-    ruled = type_rule(name, actor)
-    return ruled[0] if ruled else None
-
-
 # A name the corpus reads as a person is an organisation if it issues at least this share of the releases naming
 # it: one issuer guess among hundreds of mentions ("Trump" as a headline's first name) is the guess's error.
 ISSUER_SHARE = 0.2

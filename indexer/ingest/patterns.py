@@ -48,6 +48,12 @@ _LEGAL_TOKENS = sorted({f for f in LEGAL_FORMS if f not in AMBIGUOUS} | {"LTD", 
                                                                             "CORP.", "CORP", "LLC.", "PLC."})
 
 
+def is_exchange_name(name: str) -> bool:
+    """A stock exchange's name or code as printed ("NYSE", "Nasdaq Capital Market", "NYSE American", "TSX.V")."""
+    folded = " ".join(name.casefold().split())
+    return folded in EXCHANGE_NAMES or folded in _EXCHANGE_CODES or folded.startswith(("nasdaq ", "nyse "))
+
+
 def ticker_value(exchange: str, symbol: str) -> str | None:
     """"NASDAQ:ACME" from an exchange and a symbol as printed; None for an exchange we do not know."""
     code = _EXCHANGE_CODES.get(" ".join(exchange.casefold().split()))

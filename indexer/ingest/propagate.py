@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from typing import Callable, Iterable, Sequence
 
 from indexer.ingest.canonical import resolve_entities
-from indexer.ingest.patterns import _EXCHANGE_CODES, EXCHANGE_NAMES
+from indexer.ingest.patterns import is_exchange_name
 from indexer.ingest.places import is_gazetteer_place
 from indexer.ingest.wires import is_wire_name
 from indexer.store.boilerplate import content
@@ -74,9 +74,7 @@ _LEGAL_COMMA = re.compile(r",\s*(?:Inc|Ltd|LLC|LLP|L\.?P|Corp|Co|S\.?A|N\.?V|AG|
 def _generic(name: str, type_: str, lower: set[str]) -> bool:
     """A name that may as well be words (see the module's docstring)."""
     words = name.split()
-    folded = name.casefold()
-    if not any(c.isupper() for c in name) or folded in EXCHANGE_NAMES or folded in _EXCHANGE_CODES \
-            or folded.startswith(("nasdaq ", "nyse ")) or is_gazetteer_place(name):
+    if not any(c.isupper() for c in name) or is_exchange_name(name) or is_gazetteer_place(name):
         return True
     if not name[0].isalnum() or re.match(r"\d{4}\s*[-–]", name):
         return True  # a bullet or a copyright year glued on: "• Check", "2024 - Acme Ltd"

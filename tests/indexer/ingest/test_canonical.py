@@ -1,7 +1,7 @@
 """Alias merging and type rules on small inline corpora (no model): what merges, what must not."""
 from __future__ import annotations
 
-from indexer.ingest.canonical import resolve_entities, rule_type, type_rule
+from indexer.ingest.canonical import resolve_entities, type_rule
 from indexer.ingest.canonical import build_catalog
 from indexer.ingest.categories import classify
 from indexer.store.records import Mention
@@ -9,6 +9,12 @@ from indexer.ingest.evidence import OrgSpan, acronym_aliases, find_issuer
 from indexer.store.records import Alias
 
 M = Mention
+
+
+def rule_type(name: str, actor: bool) -> str | None:
+    """The type alone of type_rule."""
+    ruled = type_rule(name, actor)
+    return ruled[0] if ruled else None
 
 
 def by_name(*releases: list[Mention]) -> dict[str, tuple[str, tuple[str, ...]]]:
